@@ -1,0 +1,236 @@
+"""Raw page text -> clean abstract text, with a map back to the raw characters.
+
+Real input is a web page pasted into a file: navigation and notices around the
+title and abstract, Unicode spaces and minus signs, superscripts flattened by
+copy-paste ("15 ± 4.5 × 106" meant 10^6). Cleaning drops the chrome (line rules in
+patterns/page_chrome.jsonl), folds the Unicode variants the number grammar would
+otherwise have to know, repairs flattened powers of ten, and reads what metadata the
+page shows (title, journal, year, DOI, PMID, trial registrations).
+
+Every character of the clean text knows where it came from: ``CleanText.to_raw``
+turns a clean-text span into raw-file offsets, so each mention the extractors find
+is reported as ``raw[start:end]``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from .models import Metadata
+from .resources import load_mapping, load_rules
+
+# One chunk of clean text and the raw characters it came from. Where both have the
+# same length the map is character by character; otherwise (a repaired power of ten,
+# a decoded entity) the chunk maps to its raw stretch as a whole.
+@dataclass(frozen=True)
+class Segment:
+    clean_start: int
+    clean_len: int
+    raw_start: int
+    raw_len: int
+
+    @property
+    def linear(self) -> bool:
+        return self.clean_len == self.raw_len
+
+
+@dataclass
+class CleanText:
+    raw: str
+    text: str
+    segments: list[Segment]
+    metadata: Metadata = field(default_factory=Metadata)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        self._starts = [s.clean_start for s in self.segments]
+
+    def _segment_at(self, clean_index: int) -> Segment:
+        return self.segments[bisect.bisect_right(self._starts, clean_index) - 1]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw offsets of the clean span [start, end); end exclusive, end > start."""
+        first = self._segment_at(start)
+        last = self._segment_at(end - 1)
+        raw_start = first.raw_start + (start - first.clean_start if first.linear else 0)
+        if last.linear:
+            raw_end = last.raw_start + (end - last.clean_start)
+        else:
+            raw_end = last.raw_start + last.raw_len
+        return raw_start, raw_end
+
+
+class _Builder:
+    def __init__(self):
+        self.parts: list[str] = []
+        self.segments: list[Segment] = []
+        self.length = 0
+
+    def add(self, clean: str, raw_start: int, raw_len: int) -> None:
+        if not clean:
+            return
+        seg = Segment(self.length, len(clean), raw_start, raw_len)
+        prev = self.segments[-1] if self.segments else None
+        if (
+            prev is not None
+            and seg.linear
+            and prev.linear
+            and prev.raw_start + prev.raw_len == raw_start
+            and prev.clean_start + prev.clean_len == self.length
+        ):
+            self.segments[-1] = Segment(prev.clean_start, prev.clean_len + seg.clean_len, prev.raw_start, prev.raw_len + raw_len)
+        else:
+            self.segments.append(seg)
+        self.parts.append(clean)
+        self.length += len(clean)
+
+
+# Characters folded one for one: Unicode spaces to a space, minus and dash variants to
+# "-", multiplication signs to "×", the Greek mu to the micro sign, "≦"/"≧" to "≤"/"≥".
+# Soft hyphens, zero-width characters and byte-order marks are removed.
+@dataclass(frozen=True)
+class _Folds:
+    table: dict[int, str]
+    pattern: regex.Pattern
+
+
+def _folds() -> _Folds:
+    mapping = load_mapping("unicode_folds.json")
+    table = {}
+    for target, sources in mapping["replace"].items():
+        for source in sources:
+            table[ord(source)] = target
+    for source in mapping["remove"]:
+        table[ord(source)] = ""
+    chars = "".join(regex.escape(chr(c)) for c in table)
+    return _Folds(table, regex.compile(f"[{chars}]"))
+
+
+# A flattened superscript: "× 106" (10^6) after a mantissa and a multiplication sign.
+# The exponent is one digit, or two starting with 1 ("× 1012"); "× 100" is left alone.
+FLATTENED_POWER_OF_TEN = regex.compile(
+    r"(?<=\d ?[×xX*] ?)10(?P<exponent>[1-9]|1[0-9])(?![\d.,])"
+)
+
+
+class Cleaner:
+    """Built once per pipeline: compiles the chrome and metadata rules from patterns/."""
+
+    def __init__(self):
+        self._folds = _folds()
+        rules = load_rules("page_chrome.jsonl")
+        self._drop_line = [r.compiled() for r in rules if r.label == "DROP_LINE"]
+        self._drop_block = [r.compiled() for r in rules if r.label == "DROP_BLOCK"]
+        self._drop_rest = [r.compiled() for r in rules if r.label == "DROP_REST"]
+        self._citation = [r.compiled() for r in rules if r.label == "CITATION"]
+        self._registrations = [(r.id, r.compiled()) for r in load_rules("registrations.jsonl")]
+        self._doi = regex.compile(r"\bdoi:?\s*(10\.\d{4,9}/[^\s\"<>]+?)(?=[.,;]?(?:\s|$))", regex.I)
+        self._pmid = regex.compile(r"\bPMID:?\s*(\d{1,9})\b")
+        self._year = regex.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+
+    def __call__(self, raw: str) -> CleanText:
+        lines = self._lines(raw)
+        metadata = self._metadata(raw, lines)
+        builder = _Builder()
+        for start, end in self._kept_ranges(lines):
+            self._fold_into(builder, raw, start, end)
+        text = "".join(builder.parts)
+        if not builder.segments:
+            builder.segments.append(Segment(0, 0, 0, 0))
+        metadata.title = metadata.title or _first_line(text)
+        return CleanText(raw, text, builder.segments, metadata)
+
+    @staticmethod
+    def _lines(raw: str) -> list[tuple[int, int, str]]:
+        """(start, end including the line break, stripped content) for each line."""
+        lines, pos = [], 0
+        for line in raw.splitlines(keepends=True):
+            lines.append((pos, pos + len(line), line.strip()))
+            pos += len(line)
+        return lines
+
+    def _kept_ranges(self, lines):
+        kept = []
+        skipping_block = False
+        for start, end, content in lines:
+            if skipping_block:
+                # A dropped heading's block runs to the first blank line after some content.
+                if content:
+                    skipping_block = "in_block"
+                    continue
+                if skipping_block == "in_block":
+                    skipping_block = False
+                continue
+            if any(p.fullmatch(content) for p in self._drop_rest):
+                break
+            if any(p.fullmatch(content) for p in self._drop_block):
+                skipping_block = True
+                continue
+            if any(p.fullmatch(content) for p in self._drop_line + self._citation):
+                continue
+            if kept and kept[-1][1] == start:
+                kept[-1] = (kept[-1][0], end)
+            else:
+                kept.append((start, end))
+        return kept
+
+    def _fold_into(self, builder: _Builder, raw: str, start: int, end: int) -> None:
+        pos = start
+        chunk = raw[start:end]
+        edits = [(m.start(), m.end(), self._folds.table[ord(m.group())]) for m in self._folds.pattern.finditer(chunk)]
+        folded_once = chunk.translate(self._folds.table) if edits else chunk
+        # Folding is length-preserving except for removed characters; repair powers of ten
+        # on the folded text, then emit copies and edits in raw order.
+        for m in FLATTENED_POWER_OF_TEN.finditer(folded_once if not any(e[2] == "" for e in edits) else chunk):
+            edits.append((m.start(), m.end(), "10^" + m.group("exponent")))
+        edits.sort()
+        for e_start, e_end, replacement in edits:
+            if start + e_start < pos:
+                continue
+            builder.add(raw[pos : start + e_start], pos, start + e_start - pos)
+            builder.add(replacement, start + e_start, e_end - e_start)
+            pos = start + e_end
+        builder.add(raw[pos:end], pos, end - pos)
+
+    def _metadata(self, raw: str, lines) -> Metadata:
+        meta = Metadata()
+        for _, _, content in lines:
+            for pattern in self._citation:
+                found = pattern.fullmatch(content)
+                if found and meta.journal is None:
+                    groups = found.groupdict()
+                    meta.journal = groups.get("journal")
+                    if groups.get("year"):
+                        meta.year = int(groups["year"])
+        doi = self._doi.search(raw)
+        if doi:
+            meta.doi = doi.group(1)
+        pmid = self._pmid.search(raw)
+        if pmid:
+            meta.pmid = pmid.group(1)
+        if meta.year is None:
+            for _, _, content in lines:
+                if content.lower().startswith(("publication date", "published", "epub")):
+                    year = self._year.search(content)
+                    if year:
+                        meta.year = int(year.group())
+                        break
+        seen = []
+        for registry, pattern in self._registrations:
+            for found in pattern.finditer(raw):
+                identifier = found.group().strip()
+                if identifier not in seen:
+                    seen.append(identifier)
+        meta.registrations = seen
+        return meta
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line
+    return None

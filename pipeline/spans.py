@@ -1,0 +1,62 @@
+"""How the extractors hand their findings to the rest of the pipeline.
+
+Each extractor matches its grammar against ``doc.text`` (the cleaned text) and
+writes one Span per mention to ``doc.spans[key]``. The mention's exact character
+offsets in the cleaned text and its normalized values go on ``span._.trialfacts``
+(a plain dict, so docs still serialize): a regex match need not end on a token
+boundary ("P=.04" is one token to scispaCy), so the Span itself is widened to the
+tokens it touches while the payload keeps the exact characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+# Keys of doc.spans, one per scored field; record.py reads them back.
+P_VALUES = "trialfacts_p_values"
+SAMPLE_SIZES = "trialfacts_sample_sizes"
+DOSES = "trialfacts_doses"
+ROUTES = "trialfacts_routes"
+ENTITIES = "trialfacts_entities"
+
+
+def register_extensions() -> None:
+    if not Span.has_extension("trialfacts"):
+        Span.set_extension("trialfacts", default=None)
+    if not Doc.has_extension("sample_size"):
+        Doc.set_extension("sample_size", default=None)
+
+
+register_extensions()
+
+
+@dataclass
+class Found:
+    """A mention found in the cleaned text: exact offsets plus the field's values."""
+
+    start: int
+    end: int
+    label: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def write_spans(doc: Doc, key: str, found: list[Found]) -> None:
+    """Store mentions on the doc in reading order, replacing any earlier run's."""
+    spans = []
+    for item in sorted(found, key=lambda f: (f.start, f.end)):
+        span = doc.char_span(item.start, item.end, label=item.label, alignment_mode="expand")
+        if span is None:  # only whitespace was matched; nothing to anchor
+            continue
+        span._.trialfacts = {"start": item.start, "end": item.end, **item.values}
+        spans.append(span)
+    doc.spans[key] = spans
+
+
+def read_spans(doc: Doc, key: str) -> list[dict[str, Any]]:
+    """The payloads written by write_spans, each with its exact start/end."""
+    if key not in doc.spans:
+        return []
+    return [dict(span._.trialfacts) for span in doc.spans[key] if span._.trialfacts]
