@@ -221,7 +221,8 @@ class Cleaner:
         seen = []
         for registry, pattern in self._registrations:
             for found in pattern.finditer(raw):
-                identifier = found.group().strip()
+                number = found.groupdict().get("number")
+                identifier = f"{registry} {number}" if number else found.group().strip()
                 if identifier not in seen:
                     seen.append(identifier)
         meta.registrations = seen

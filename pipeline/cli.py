@@ -101,12 +101,20 @@ class AtomicOutput:
         return False
 
 
+def build_extractor(model: str | None):
+    from .extract import Extractor
+
+    try:
+        return Extractor(model=model)
+    except OSError as exc:
+        raise UsageError(f"--model {model}: cannot be loaded ({str(exc).splitlines()[0]})") from exc
+
+
 def run_extract(args) -> int:
     paths = expand_inputs(args.inputs)
-    from .extract import Extractor
     from .models import ErrorRecord
 
-    extractor = Extractor(model=args.model)
+    extractor = build_extractor(args.model)
     failed = 0
     progress = Progress(len(paths), args.quiet)
     with AtomicOutput(args.output) as out:
@@ -192,10 +200,8 @@ def run_evaluate(args) -> int:
     else:
         if corpus is None or not corpus.is_dir():
             raise UsageError(f"{args.corpus}: corpus directory not found (or give --predictions FILE)")
-        from .extract import Extractor
-
         paths = sorted(corpus.glob("*.txt"))
-        extractor = Extractor(model=args.model)
+        extractor = build_extractor(args.model)
         progress = Progress(len(paths), args.quiet)
         predictions = {}
         for done, record in enumerate(extractor.extract_files(paths), start=1):
@@ -236,7 +242,7 @@ def safe_doc_id(name: str) -> str:
 
 
 def run_add(args) -> int:
-    from .extract import Extractor, InputError, read_raw
+    from .extract import InputError, read_raw
     from .models import gold_view
 
     corpus, gold_dir = Path(args.corpus), Path(args.gold)
@@ -269,7 +275,7 @@ def run_add(args) -> int:
             failed += 1
             continue
         if extractor is None:
-            extractor = Extractor(model=args.model)
+            extractor = build_extractor(args.model)
         record = extractor.extract_text(raw, doc_id, str(target))
         if source.resolve() != target.resolve():
             shutil.copyfile(source, target)

@@ -8,12 +8,20 @@ own components run first and its entities join the record's ``entities``.
 
 from __future__ import annotations
 
+import warnings
+
 import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories with spaCy.
 from . import doses, lexicon, pvalues, routes, sample_size  # noqa: F401
 from .tokenizer import trialfacts_tokenizer
+
+# Two warnings that tell a user of the command nothing: spaCy compiling scispaCy's tokenizer
+# rules ("Possible set union"), and the abbreviation detector running its global matcher on a
+# document that defined no abbreviation (W036).
+warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
+warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
 
 EXTRACTORS = ("trialfacts_pvalue", "trialfacts_sample_size", "trialfacts_dose", "trialfacts_route")
 

@@ -34,18 +34,23 @@ TIMES = r" ?[×xX*] ?"
 
 # An exponent written after 10: "10^-5", "10^(-5)", "10(-4)", "10 (-3)" and "10(6)"
 # (superscripts lost in copy-paste), "10-8" (a flattened negative superscript; only safe after TIMES or in a
-# p-value, where a range 10-8 cannot occur).
+# p-value, where a range 10-8 cannot occur), "10E6" (GOLD.md: a flattened 10^6).
 EXPONENT_CARET = r"\^ ?\(? ?[-+]?\d{1,3} ?\)?"
 EXPONENT_BRACKETED = r"\( ?[-+]?\d{1,3} ?\)"
 EXPONENT_FLAT_NEGATIVE = r"-\d{1,2}(?![\d.])"
-POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|{EXPONENT_FLAT_NEGATIVE})"
+EXPONENT_LETTER_E = r"[eE][-+]?\d{1,2}(?![\w.])"
+POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|{EXPONENT_FLAT_NEGATIVE}|{EXPONENT_LETTER_E})"
+
+# A power of ten that can stand alone: "10^-5", "10(-4)". The flat "10-8" cannot (it reads as
+# the range 10 to 8 outside a p-value), so it is allowed only after TIMES and in pvalues.py.
+STANDALONE_POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED})"
 
 # E notation: "1.2e-4", "10E6"; the exponent is one to three digits.
 E_NOTATION = r"[eE][-+]?\d{1,3}(?![\w.])"
 
 # A number in scientific notation: a mantissa with "× 10^k" or E notation, or a bare
 # power of ten ("P < 10^-5").
-SCIENTIFIC = rf"(?:{DECIMAL}(?:{TIMES}{POWER_OF_TEN}|{E_NOTATION})|(?<![\w.]){POWER_OF_TEN})"
+SCIENTIFIC = rf"(?:{DECIMAL}(?:{TIMES}{POWER_OF_TEN}|{E_NOTATION})|(?<![\w.]){STANDALONE_POWER_OF_TEN})"
 
 # Any number the extractors read as a value: scientific first, so "2.1 × 10^-8" is one number.
 NUMBER = rf"(?:{SCIENTIFIC}|{GROUPED_INTEGER}|{DECIMAL})"
@@ -99,6 +104,9 @@ def _unrounded_number_value(text: str) -> float:
     if not rest:
         return decimal_value(text)
     if rest[:1] in "eE":
+        if mantissa == "10":
+            # "10E6" in a copied abstract is a flattened 10^6 (GOLD.md), not 1e7.
+            return 10.0 ** power_of_ten_exponent(rest)
         return decimal_value(mantissa) * 10.0 ** power_of_ten_exponent(rest)
     power = regex.sub(rf"^{TIMES}", "", rest)
     return decimal_value(mantissa) * 10.0 ** power_of_ten_exponent(power)

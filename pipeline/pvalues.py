@@ -15,7 +15,7 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .numbers import NUMBER, number_value
+from .numbers import EXPONENT_FLAT_NEGATIVE, NUMBER, number_value
 from .resources import load_rules
 from .spans import P_VALUES, Found, write_spans
 
@@ -36,7 +36,9 @@ P_HEAD = (
 COMPARATOR_SYMBOL = r"(?:[<>] ?or ?=|=<|=>|<=|>=|≤|≥|<|>|=)"
 COMPARATOR_WORD = r"(?:of|was|less than|greater than|equal to|below|above)"
 
-# A value: any number, or "NS" / "n.s." (not significant).
+# A value: any number, "10-5" (a flattened 10^-5: a p-value cannot be the range 10 to 5),
+# or "NS" / "n.s." (not significant).
+FLAT_POWER_OF_TEN = rf"(?<![\w.])10{EXPONENT_FLAT_NEGATIVE}"
 NOT_SIGNIFICANT = r"n\.? ?s\.?(?![a-z])"
 # Later values of a list or range are small decimals, so "P = 0.02 and 12 patients" stops at 0.02.
 LIST_VALUE = r"(?<![\w.])0?[.·]\d+(?![.\d])"
@@ -48,7 +50,7 @@ P_VALUE_EXPRESSION = regex.compile(
     r" ?:? ?"
     rf"(?:(?P<comparator>{COMPARATOR_SYMBOL})|(?<=values? ?)(?P<comparator>{COMPARATOR_WORD})\b)"
     r" ?"
-    rf"(?:(?P<value>{NUMBER})|(?P<ns>{NOT_SIGNIFICANT}))"
+    rf"(?:(?P<value>{FLAT_POWER_OF_TEN}|{NUMBER})|(?P<ns>{NOT_SIGNIFICANT}))"
     rf"(?:(?P<joiner>{LIST_JOINER})(?P<more>{LIST_VALUE}))*",
     regex.IGNORECASE | regex.V1,
 )

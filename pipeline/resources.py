@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import regex
@@ -47,8 +48,17 @@ class Rule(BaseModel):
         return regex.compile(self.pattern, flags)
 
 
+# In an installed package patterns/ is the subpackage pipeline.patterns; in a source checkout
+# imported without installing, it is the folder beside pipeline/.
+_SOURCE_PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
+
+
 def read_pattern_text(name: str) -> str:
-    return resources.files("pipeline.patterns").joinpath(name).read_text(encoding="utf-8")
+    try:
+        folder = resources.files("pipeline.patterns")
+    except ModuleNotFoundError:
+        folder = _SOURCE_PATTERNS
+    return folder.joinpath(name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,773 @@
+"""Participant counts: "26 patients", "n = 23", "(N.=57)", "Twenty-six children", and the total.
+
+A count is a whole number (digits, "1,347" / "1 347", or spelled out) that counts a group of
+the study population. Most are written with their head noun ("26 patients", "Eleven healthy
+adult male volunteers"); the nouns are data (patterns/participant_nouns.txt). Some stand
+alone where the sentence makes the group plain:
+  - "n = 23", "(N.=57)": the statistician's count;
+  - "14 and 13 patients": a number coordinated with a counted noun;
+  - "23 patients died, 15 were lost to follow-up": a number followed by what the group did;
+  - "... in the intervention and 2162 in the control group": a parallel group;
+  - "9 of 20 (45%) in the treatment group": the denominator of a result.
+The role (GOLD.md: screened, enrolled, randomized, arm, analyzed, completed, withdrawn) is
+read from the cue nearest the count in its clause (patterns/sample_size_roles.jsonl); the
+same file holds the cues that make a number a result ("4 cases had diarrhea") or no count
+at all ("phase 2", "Fig. 2", "aged 20 and 75 years").
+
+``total_sample_size`` then applies GOLD.md's rule for the document total over the mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .numbers import GROUPED_INTEGER, decimal_value, spelled_number_pattern, spelled_number_value
+from .resources import load_rules, load_word_list
+from .spans import SAMPLE_SIZES, Found, write_spans
+
+ROLES = ("screened", "enrolled", "randomized", "arm", "analyzed", "completed", "withdrawn")
+LABEL = "SAMPLE_SIZE"
+
+# Counts run to seven digits at most ("1,347", "2079", "12 345 67"-style table runs are not
+# counts); never part of a decimal, a word ("CD34", "P2Y12"), a hyphenated name ("n-3") or a
+# longer digit run, so a 100k-digit line costs one short match per position.
+INTEGER = r"(?<![\w.,·-])\d{1,7}(?![.,·]?\d)"
+
+# "n = 23", "N.=57", "n: 12", "(n 30)" is too loose to read, so a sign is required.
+N_EQUALS = regex.compile(
+    rf"(?<![\w.])[nN]\.? ?[=:] ?(?P<number>{GROUPED_INTEGER}|{INTEGER})(?! ?%| ?[.,·]\d)",
+    regex.V1,
+)
+
+# The marker that stands for the count in the clause the role rules read.
+MARK = "§"
+
+# The clause a count belongs to ends at a sentence end or a semicolon; a sentence ends at
+# ". " before a capital or "(" , at a line break, or at ".RESULTS" (a heading run on).
+SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\d])|\n|(?<=\.)(?=[A-Z]{3,})")
+CLAUSE_END = regex.compile(r";")
+
+# How far a cue may stand from its count; the rules bound their own gaps too.
+BEFORE_WINDOW = 90
+AFTER_WINDOW = 140
+
+# At most this many modifiers between a number and its head noun: "Eleven healthy tobacco
+# smoking adult male volunteers" has five.
+MAX_MODIFIERS = 6
+
+# A modifier: a word that starts with a letter ("H.", "pylori-infected", "non-ventilator-
+# dependent", "Raynaud's", "U.S."), a bracketed abbreviation ("myocardial infarction (MI)
+# patients") or a disease type ("type 2 diabetic patients"), reached over a space or a comma.
+NEXT_WORD = regex.compile(
+    r"\G(?P<sep>,? {1,2})(?P<word>(?:type|grade|stage|class) (?:[0-9]{1,2}|[IVX]{1,4})[a-c]?\b"
+    r"|\([A-Za-z][\w+/-]{0,11}\)|[^\W\d_](?:[A-Za-z]\.(?=[A-Za-z]))*[\w'’+/-]{0,40}\.?)"
+)
+# A bracket inside a noun phrase: short, no statistics, no nested bracket.
+BRACKET_IN_PHRASE = regex.compile(r"\G \([^()=±;]{1,40}\)")
+# A percentage in brackets straight after the number: "269 (89.4%) participants".
+PERCENT_AFTER = regex.compile(r"\G ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\)")
+
+# Words that end a noun phrase without a head: function words and verbs that sit between a
+# number and anything else ("20 of the", "12 were", "3 to 5").
+STOP_WORDS = frozenset(
+    """a an the of in on at to for from by with without within into onto and or nor but vs
+    versus than as per each every all both either neither any some were was is are be been
+    being will would had has have who whom whose which that this these those it its their
+    they we our not no also only respectively received underwent completed did do does
+    after before during over under between among amongst about approximately nearly almost
+    more less fewer such other another same""".split()
+)
+
+# Words that make the number a quantity of something else: time, units, repeated events,
+# places. A noun phrase that reaches one has no participant head.
+UNIT_WORDS = frozenset(
+    """year years yr yrs month months mo week weeks wk wks day days d hour hours h hr hrs
+    minute minutes min mins second seconds sec s mg g kg mcg µg ug ng ml l dl mmol mol meq
+    iu u unit units gy cm mm m km kcal cal mmhg bpm times fold dose doses cycle cycles
+    session sessions course courses visit visits injection injections infusion infusions
+    tablet tablets capsule capsules cigarette cigarettes point points item items question
+    questions domain domains center centers centre centres site sites hospital hospitals
+    country countries city cities trial trials study studies group groups arm arms cohort
+    cohorts phase phases percent episodes events attacks procedures operations cells
+    copies samples specimens biopsies lesions teeth-sites""".split()
+)
+
+# Sex and age words: inside brackets after a count ("(3 men and 7 women, aged 48-63 yr)",
+# "(49 boys, 7 girls)") they break the group down and are not counts of their own.
+BREAKDOWN_HEADS = frozenset("men women males females boys girls".split())
+
+# What a count's number may be preceded by for it to be the numerator of "N of M".
+PARTITIVE_AFTER = regex.compile(
+    r"\G(?: ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\))? (?:out )?of (?P<det>(?:the |these |those |all |our )?)"
+)
+
+# Words in a sentence that make a bare denominator ("24 of 54") a count of people.
+GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?)\b", regex.I)
+
+# Words before a number that bound it rather than state it: "up to 5 patients each".
+BOUND_BEFORE = regex.compile(r"\b(?:up to|at least|a maximum of|maximum of|max(?:imum)?\.?|no more than|not more than|at most)\s?$", regex.I)
+
+# Verbs that split a group stated just before into subgroups: "users (n = 19) were divided
+# into high (n = 10) and low dependence (n = 10)" - the parts are not added to the total.
+SUBDIVISION = regex.compile(
+    r"\b(?:divided|subdivided|split|stratified|classified|categori[sz]ed|grouped|separated)\b[^.;]{0,20}\binto\b",
+    regex.I,
+)
+
+
+# How far from a count its sentence is read, whatever the sentence's length.
+SENTENCE_REACH = 400
+
+# How many candidates to look back or ahead for the nearest one that does not overlap.
+NEIGHBOURS = 4
+
+# A breakdown of a count ("67 children (slow early response, 55; translocation, 12)") has
+# a handful of parts, not hundreds.
+MAX_PARTS = 12
+
+# How far after "divided into" the parts are named.
+SUBDIVISION_REACH = 80
+
+
+@dataclass
+class _Candidate:
+    start: int  # span start (the number, or "n" of "n = 23")
+    end: int  # span end (the head noun, or the number)
+    num_start: int
+    num_end: int
+    np_end: int  # end of the noun phrase (the head noun; or the number when bare)
+    value: int
+    kind: str  # "noun", "n_equals", "bare"
+    head: str | None = None
+    percent: bool = False
+    role: str | None = None
+
+
+@lru_cache(maxsize=None)
+def _participant_nouns() -> frozenset[str]:
+    return load_word_list("participant_nouns.txt")
+
+
+@lru_cache(maxsize=None)
+def _number_pattern() -> regex.Pattern:
+    spelled = spelled_number_pattern()
+    return regex.compile(
+        rf"(?P<grouped>{GROUPED_INTEGER})|(?P<digits>{INTEGER})|(?P<spelled>{spelled})",
+        regex.V1 | regex.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=None)
+def _denominator_pattern() -> regex.Pattern:
+    """What stands before the denominator of "N of M": "13 of the", "21 (43%) of", "Five of"."""
+    return regex.compile(
+        rf"(?:\b\d{{1,7}}|{spelled_number_pattern()})(?: ?\( ?\d{{1,3}}(?:[.·]\d{{1,2}})? ?%\))?,? (?:out )?of (?:the |these |those |all )?$",
+        regex.I | regex.V1,
+    )
+
+
+@lru_cache(maxsize=None)
+def _role_rules() -> tuple[tuple[str, str, regex.Pattern], ...]:
+    return tuple((r.label, r.id or "", r.compiled()) for r in load_rules("sample_size_roles.jsonl"))
+
+
+def _number_value(match: regex.Match) -> int | None:
+    if match.group("spelled") is not None:
+        return spelled_number_value(match.group("spelled"))
+    return int(decimal_value(match.group()))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for boundary in SENTENCE_END.finditer(text):
+        spans.append((start, boundary.end()))
+        start = boundary.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _enclosing(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    return spans[_sentence_index(spans, position)]
+
+
+def _noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
+    """Read a head noun after a number ending at ``pos``: (head end, modifiers, head, percent)."""
+    nouns = _participant_nouns()
+    percent = False
+    found = PERCENT_AFTER.match(text, pos)
+    if found:
+        percent = True
+        pos = found.end()
+    bracket_skipped = False
+    for modifiers in range(MAX_MODIFIERS + 1):
+        found = NEXT_WORD.match(text, pos)
+        if found is None:
+            return None
+        word = found.group("word")
+        bare = word.rstrip(".'’").lower()
+        if bare in nouns:
+            head_end = found.start("word") + len(word.rstrip(".'’"))
+            # "2079 men and women": a second head joined by "and" belongs to the phrase.
+            more = regex.match(r" and (\w+)", text[head_end : head_end + 40])
+            if more and more.group(1).lower() in nouns:
+                head_end += more.end()
+            return head_end, modifiers, bare, percent
+        initial = len(word) == 2 and word[0].isupper() and word.endswith(".")
+        if not initial and (bare in STOP_WORDS or bare in UNIT_WORDS):
+            return None
+        # After a modifier, one bracket may interrupt the phrase: "30 white European (14
+        # women) older adults".
+        if modifiers and not bracket_skipped:
+            bracket = BRACKET_IN_PHRASE.match(text, found.end())
+            if bracket is not None:
+                bracket_skipped = True
+                pos = bracket.end()
+                continue
+        # A word closing a sentence ("group.") ends the phrase; "H." (an initial) does not.
+        if word.endswith(".") and len(bare) > 2:
+            return None
+        pos = found.end()
+    return None
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    taken: set[int] = set()
+    for match in N_EQUALS.finditer(text):
+        value = int(decimal_value(match.group("number")))
+        found.append(_Candidate(match.start(), match.end(), match.start("number"), match.end(),
+                                match.end(), value, "n_equals"))
+        taken.add(match.start("number"))
+    for match in _number_pattern().finditer(text):
+        if match.start() in taken:
+            continue
+        value = _number_value(match)
+        if not value:
+            continue
+        phrase = _noun_phrase(text, match.end())
+        if phrase is not None:
+            head_end, _, head, percent = phrase
+            # With a percentage between number and noun, the noun is not adjacent.
+            end = match.end() if percent else head_end
+            found.append(_Candidate(match.start(), end, match.start(), match.end(), head_end,
+                                    value, "noun", head, percent))
+        else:
+            found.append(_Candidate(match.start(), match.end(), match.start(), match.end(),
+                                    match.end(), value, "bare"))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def _cues(window: str, mark: int) -> list[tuple[int, int, str]]:
+    """(distance, -length, label) for every rule matching the clause; after-cues are those
+    that start after the marker."""
+    cues = []
+    for label, _, pattern in _role_rules():
+        for match in pattern.finditer(window):
+            start, end = match.span("cue") if "cue" in pattern.groupindex else match.span()
+            if start < 0:
+                start, end = match.span()
+            if start > mark:
+                distance = start - mark
+            else:
+                distance = mark - end
+            cues.append((start > mark, max(distance, 0), -(end - start), label))
+    return cues
+
+
+def _clause_window(text: str, cand: _Candidate, left: int, right: int) -> tuple[str, int]:
+    """The clause around the count with its number replaced by the marker."""
+    before = text[max(left, cand.start - BEFORE_WINDOW): cand.start].replace(MARK, " ")
+    after = text[cand.num_end: min(right, cand.np_end + AFTER_WINDOW)].replace(MARK, " ")
+    if cand.kind == "n_equals":
+        after = text[cand.end: min(right, cand.end + AFTER_WINDOW)].replace(MARK, " ")
+    return before + MARK + after, len(before)
+
+
+def _split_cues(cues, np_offset: int):
+    """Cues inside the noun phrase (modifiers: "50 randomized ... participants") and
+    after it count as after-cues; the nearest wins, then the longer."""
+    after = sorted((d, length, label) for is_after, d, length, label in cues if is_after)
+    before = sorted((d, length, label) for is_after, d, length, label in cues if not is_after)
+    return after, before
+
+
+def _decide(window: str, mark: int, np_len: int) -> tuple[str | None, str | None, int | None, bool]:
+    """(not_count/outcome verdict, role, distance of the role cue after the count, whether an
+    outcome cue stands right before the count)."""
+    cues = _cues(window, mark)
+    after, before = _split_cues(cues, np_len)
+    verdict = None
+    # Every not_count rule is anchored on the marker, so any match is decisive: "phase 2",
+    # "6-month", "45%".
+    if any(label == "not_count" for _, _, label in after + before):
+        verdict = "not_count"
+    role = role_distance = None
+    outcome_distance = None
+    # Before-rules end on the marker, so an outcome cue before the count always governs it
+    # ("adverse events occurred in 12 patients").
+    outcome_before = any(label == "outcome" for _, _, label in before)
+    for d, _, label in after:
+        if label == "outcome":
+            outcome_distance = d if outcome_distance is None else outcome_distance
+            continue
+        if label in ROLES:
+            role, role_distance = label, d
+            break
+    if role is None:
+        for d, _, label in before:
+            if label in ROLES:
+                role = label
+                break
+    if verdict is None and outcome_distance is not None and (role_distance is None or outcome_distance < role_distance):
+        verdict = "outcome"
+    return verdict, role, role_distance, outcome_before
+
+
+def _inside_brackets(text: str, position: int, floor: int) -> bool:
+    opening = text.rfind("(", max(floor, position - 60), position)
+    return opening >= 0 and ")" not in text[opening:position]
+
+
+def find_sample_sizes(text: str) -> list[Found]:
+    candidates = _candidates(text)
+    sentences = _sentences(text)
+    kept: list[_Candidate] = []
+    numerators: set[int] = set()
+    # Numbers found not to be counts at all; the coordination rules must not revive them.
+    rejected: set[int] = set()
+    for i, cand in enumerate(candidates):
+        s_start, s_end = _enclosing(sentences, cand.start)
+        # A "sentence" with no full stop may be a whole 1 MB line: read only near the count.
+        s_start = max(s_start, cand.start - SENTENCE_REACH)
+        s_end = min(s_end, cand.np_end + SENTENCE_REACH)
+        clause_left = max(s_start, text.rfind(";", s_start, cand.start) + 1)
+        clause_right = s_end
+        semicolon = text.find(";", cand.np_end, s_end)
+        if semicolon >= 0:
+            clause_right = semicolon
+        # The neighbouring counts bound the stretch a role cue is read from; candidates are in
+        # reading order, so the nearest ones sit next to this one in the list.
+        left, right = clause_left, clause_right
+        for other in reversed(candidates[max(0, i - NEIGHBOURS): i]):
+            if other.np_end <= cand.start:
+                left = max(left, other.np_end)
+                break
+        for other in candidates[i + 1: i + 1 + NEIGHBOURS]:
+            if other.start >= cand.np_end:
+                right = min(right, other.start)
+                break
+        # Whether the number is a count at all is read in its whole clause ("2:1:1" needs
+        # the "1:" before it); its role in the stretch up to the neighbouring counts.
+        window, mark = _clause_window(text, cand, clause_left, clause_right)
+        verdict, _, _, outcome_before = _decide(window, mark, cand.np_end - cand.num_end)
+        window, mark = _clause_window(text, cand, left, right)
+        _, role, role_distance, _ = _decide(window, mark, cand.np_end - cand.num_end)
+        # The marker stands where the number was: a cue at distance d starts d - 1 characters
+        # after the number's end.
+        cue_start = cand.num_end + max((role_distance or 1) - 1, 0)
+        cue_text = text[cue_start: cue_start + 12]
+        if verdict == "not_count" and cand.kind != "n_equals":
+            rejected.add(cand.start)
+            continue
+        if cand.kind == "bare" and _looks_like_year(cand, text):
+            rejected.add(cand.start)
+            continue
+        before_text = text[max(s_start, cand.start - 40): cand.start]
+        is_denominator = bool(_denominator_pattern().search(before_text))
+        partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
+
+        if cand.kind == "n_equals":
+            # "complications (n = 4)", "(35.2 +/- 22.3 hours, n = 11)": a result's n.
+            if outcome_before:
+                continue
+            cand.role = role if role in ("enrolled", "randomized", "analyzed", "completed", "withdrawn", "screened") and role_distance is not None and role_distance < 25 else "arm"
+            kept.append(cand)
+            continue
+
+        if cand.kind == "noun":
+            if cand.head in BREAKDOWN_HEADS and _inside_brackets(text, cand.start, s_start) and not is_denominator:
+                continue
+            if is_denominator:
+                cand.role = role if role in ("arm", "enrolled", "randomized", "analyzed", "completed") else "arm"
+                kept.append(cand)
+                continue
+            if verdict == "outcome" or outcome_before:
+                continue
+            # "cases" counts people only where the sentence says what the group did
+            # ("80 cases were randomly treated"), never as a bare tally ("in 2 cases").
+            if cand.head == "cases" and role is None:
+                continue
+            if cand.percent and role not in ("completed", "withdrawn", "analyzed", "randomized", "enrolled", "screened"):
+                continue
+            cand.role = role or "enrolled"
+            kept.append(cand)
+            continue
+
+        # Bare numbers: only in the constructions that make them counts.
+        if partitive is not None:
+            # "17 of the most responsive patients ... began", "1905 of the randomized subjects
+            # ... completed": the numerator is a count when its group did something the
+            # study records; "13 of the 30 neonates" after "controlled in" is a result.
+            # The phrase reader expects the space before the first word.
+            phrase = _noun_phrase(text, partitive.end() - 1)
+            inner = None
+            if phrase is None:
+                nxt = _number_pattern().match(text, partitive.end())
+                if nxt is not None:
+                    phrase = _noun_phrase(text, nxt.end())
+                    inner = nxt
+            if phrase is not None and verdict != "outcome" and not regex.search(r"\bin\s?$", before_text):
+                np_end = phrase[0]
+                tail = text[np_end: min(clause_right, np_end + AFTER_WINDOW)]
+                tail_role = _partitive_role(tail)
+                if tail_role is not None:
+                    cand.role = tail_role
+                    numerators.add(cand.start)
+                    kept.append(cand)
+                    continue
+            # A bare denominator: "(24 of 54) of the CQ-treated patients", "9 of 20 (45%) in
+            # the treatment group".
+        if is_denominator and verdict != "not_count":
+            sentence = text[s_start:s_end]
+            if _mentions_people(sentence) and not _followed_by_unit(text, cand.num_end):
+                cand.role = "arm"
+                kept.append(cand)
+                continue
+        # "15 were lost to follow-up", "263 (87.4%) completed", "27 were assigned to": the
+        # role's verb must follow the number at once.
+        if role is not None and role_distance is not None and verdict != "outcome":
+            lead = BARE_LEAD.match(text, cand.num_end)
+            if lead is not None and role_distance <= lead.end() - cand.num_end + 1 and not PREPOSITION.match(cue_text):
+                cand.role = role
+                kept.append(cand)
+                continue
+        cand.role = None
+    unused = [c for c in candidates if c.start not in rejected]
+    kept = _add_coordinated(text, unused, kept, sentences)
+    kept = _add_shared_head(text, unused, kept)
+    kept = _add_parallel(text, unused, kept, sentences)
+    kept = _add_disposition_lists(text, unused, kept, sentences)
+    kept.sort(key=lambda c: c.start)
+    _share_coordinated_roles(text, kept)
+    return [Found(c.start, c.end, LABEL, {"value": c.value, "role": c.role}) for c in kept]
+
+
+# What may stand between a bare count and its verb: a percentage, "were", an adverb.
+BARE_LEAD = regex.compile(
+    r"(?: ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\))?,? (?:(?:were|was|had been|have been|are|will be|had|have|did) )?(?:\w+ly |then |also |later |not )?"
+)
+
+# A cue that starts with a preposition ("25 in the ASI group") names a group, not what the
+# count did; a bare number before it is a count only as a parallel to an earlier one.
+PREPOSITION = regex.compile(r"(?:in|into|to|of|from|for|on|at|with|each|per|respectively)\b", regex.I)
+
+# A four-digit number in the range of trial years ("Since January 1974", "April 1996"); a
+# bare count that large ("1905 of the randomized subjects") needs a noun or "of" after it.
+YEAR = regex.compile(r"19[5-9]\d|20[0-4]\d")
+
+
+def _looks_like_year(cand: _Candidate, text: str) -> bool:
+    return bool(YEAR.fullmatch(text[cand.num_start: cand.num_end])) and not PARTITIVE_AFTER.match(text, cand.num_end)
+
+
+def _partitive_role(tail: str) -> str | None:
+    """What a partitive numerator's group did, read after its noun phrase: only roles a
+    subset of the population can take (completed, withdrawn, analyzed, randomized, began a
+    trial)."""
+    window = MARK + tail.replace(MARK, " ")
+    cues = sorted((d, length, label) for is_after, d, length, label in _cues(window, 0) if is_after)
+    for d, _, label in cues:
+        if label == "outcome":
+            return None
+        if label in ("completed", "withdrawn", "analyzed", "randomized", "enrolled", "screened"):
+            return label
+        if label == "arm":
+            return None
+    return None
+
+
+def _mentions_people(sentence: str) -> bool:
+    nouns = _participant_nouns()
+    words = {w.lower() for w in regex.findall(r"[A-Za-z-]+", sentence)}
+    return bool(words & nouns) or bool(GROUP_WORD.search(sentence))
+
+
+def _followed_by_unit(text: str, pos: int) -> bool:
+    word = regex.match(r" ?([A-Za-z%]+)", text[pos: pos + 20])
+    return bool(word) and (word.group(1).lower() in UNIT_WORDS or word.group(1) == "%")
+
+
+def _add_coordinated(text, candidates, kept, sentences):
+    """'14 and 13 patients', '10, 12 and 14 patients': a bare number coordinated with a
+    counted noun takes that count's role."""
+    kept_starts = {c.start for c in kept}
+    by_start = {c.start: c for c in kept}
+    for i, cand in enumerate(candidates):
+        if cand.start in kept_starts or cand.kind != "bare":
+            continue
+        j = i + 1
+        while j < len(candidates):
+            nxt = candidates[j]
+            gap = text[cand.num_end: nxt.start]
+            if not regex.fullmatch(r",? (?:and|or) |, ", gap):
+                break
+            if nxt.start in by_start and by_start[nxt.start].kind == "noun" and nxt.num_end == by_start[nxt.start].num_end:
+                before = text[max(0, cand.start - 12): cand.start]
+                if regex.search(r"\b(?:between|from|aged?)\s?$", before, regex.I):
+                    break
+                cand.role = by_start[nxt.start].role
+                kept.append(cand)
+                break
+            if nxt.kind != "bare":
+                break
+            cand_gap_ok = True
+            j += 1
+            if not cand_gap_ok:
+                break
+    return kept
+
+
+# Before the second group: a conjunction; or an opening bracket that breaks a count just
+# given down ("191 workers (94 in the intervention group and 97 in the control group)").
+# Modifiers of a count whose head noun comes only with the next count: "Thirty South Asian
+# (15 women) and 30 white European (14 women) older adults", "15 obese and 15 lean women".
+SHARED_HEAD_GAP = regex.compile(
+    r"\G(?P<mods>(?: [A-Za-z][\w'’-]{0,30}){1,3})(?: \([^()=±;]{1,40}\))?,? (?:and|or) (?:the )?"
+)
+
+
+def _add_shared_head(text, candidates, kept):
+    by_start = {c.start: c for c in kept}
+    for cand in candidates:
+        if cand.start in by_start or cand.kind != "bare":
+            continue
+        gap = SHARED_HEAD_GAP.match(text, cand.num_end)
+        if gap is None:
+            continue
+        words = gap.group("mods").split()
+        if any(w.lower() in STOP_WORDS or w.lower() in UNIT_WORDS for w in words):
+            continue
+        partner = by_start.get(gap.end())
+        if partner is None or partner.kind != "noun" or partner.percent:
+            continue
+        cand.end = gap.end("mods")
+        cand.np_end = cand.end
+        cand.kind = "noun"
+        cand.role = partner.role
+        kept.append(cand)
+        by_start[cand.start] = cand
+    return kept
+
+
+PARALLEL = regex.compile(
+    r"(?:(?:,|;| and| or| whereas| while| versus| vs\.?) (?:the )?|\( ?)$"
+)
+PARALLEL_AFTER = regex.compile(
+    r"\G (?:in|to|into|for|on) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|intervention|control|placebo|treatment)\b",
+    regex.I,
+)
+
+
+def _add_parallel(text, candidates, kept, sentences):
+    """'2367 persons in the intervention and 2162 in the control groups', '27 were assigned to
+    the BP group and 27 to the BP + DU group': a bare number standing for a second group."""
+    kept_starts = {c.start for c in kept}
+    by_start = {c.start: c for c in kept}
+    starts = sorted(by_start)
+    for cand in candidates:
+        if cand.start in kept_starts or cand.kind != "bare":
+            continue
+        s_start, _ = _enclosing(sentences, cand.start)
+        if not PARALLEL.search(text[max(s_start, cand.start - 12): cand.start]):
+            continue
+        if not PARALLEL_AFTER.match(text, cand.num_end):
+            continue
+        at = bisect.bisect_left(starts, cand.start) - 1
+        if at < 0 or starts[at] < s_start:
+            continue
+        previous = by_start[starts[at]]
+        cand.role = "arm" if previous.role in ("enrolled", "randomized") else previous.role
+        kept.append(cand)
+        bisect.insort(starts, cand.start)
+        by_start[cand.start] = cand
+    return kept
+
+
+def _add_disposition_lists(text, candidates, kept, sentences):
+    """'23 patients died, 15 were lost to follow-up, 45 refused repeat colonoscopy, and five
+    developed severe contraindications': in a sentence that lists withdrawals, every
+    clause-initial count is one."""
+    kept_starts = {c.start for c in kept}
+    listing = {_sentence_index(sentences, c.start) for c in kept if c.role == "withdrawn"}
+    candidate_starts = [c.start for c in candidates]
+    for s_idx in sorted(listing):
+        s_start, s_end = sentences[s_idx]
+        first = bisect.bisect_left(candidate_starts, s_start)
+        for cand in candidates[first:]:
+            if cand.start >= s_end:
+                break
+            before = text[max(s_start, cand.start - 6): cand.start]
+            if cand.start in kept_starts:
+                continue
+            if not (cand.start == s_start or regex.search(r"(?:^|[,;:] (?:and )?| and )$", before)):
+                continue
+            if cand.kind not in ("bare", "noun") or not regex.match(r"(?: \w+)? [a-z]+ed\b", text[cand.np_end: cand.np_end + 30]):
+                continue
+            cand.role = "withdrawn"
+            kept.append(cand)
+            kept_starts.add(cand.start)
+        for c in kept:
+            if c.role is not None and s_start <= c.start < s_end and c.kind in ("noun", "bare"):
+                if regex.match(r" (?:died|deceased)\b", text[c.np_end: c.np_end + 12]):
+                    c.role = "withdrawn"
+    return kept
+
+
+def _share_coordinated_roles(text: str, kept: list[_Candidate]) -> None:
+    """'Fifteen ... out-patients and 23 ... out-patients were randomly assigned': counts joined by
+    'and' with no cue of their own share the role of the last one."""
+    for i in range(len(kept) - 2, -1, -1):
+        cur, nxt = kept[i], kept[i + 1]
+        gap = text[cur.np_end: nxt.start]
+        if regex.fullmatch(r"(?: \([^()]{0,40}\))?,? (?:and|or) (?:the )?", gap) and cur.kind == nxt.kind == "noun":
+            if cur.role == "enrolled" and nxt.role != "enrolled":
+                # Only when the first had no cue of its own.
+                window = text[cur.np_end: nxt.start]
+                if not any(label in ROLES for _, _, _, label in _cues(MARK + window, 0)):
+                    cur.role = nxt.role
+
+
+# --------------------------------------------------------------------------------------
+# The document total.
+
+def _sentence_index(sentences, position):
+    # Sentences tile the text in order, so the one holding a position is found by bisection.
+    index = bisect.bisect_right(sentences, (position, len(sentences) + 1 << 62)) - 1
+    return min(max(index, 0), len(sentences) - 1)
+
+
+def total_sample_size(text: str, mentions: list[Found]) -> int | None:
+    """GOLD.md's sample_size: enrolled (included, recruited); else randomized; else the sum of
+    per-group counts; several studies or phases summed; screened never; None when no count
+    is stated or when the total could only come from "up to"/"at least" per-group figures."""
+    if not mentions:
+        return None
+    sentences = _sentences(text)
+    usable = []
+    for m in sorted(mentions, key=lambda f: f.start):
+        if m.values["role"] == "screened":
+            continue
+        # The numerator of "N of/out of the ..." is a part of a group counted elsewhere.
+        if PARTITIVE_AFTER.match(text, _number_end(text, m)):
+            continue
+        usable.append(m)
+    for tier in (("enrolled",), ("randomized",), ("arm",), ("analyzed",), ("completed",)):
+        group = [m for m in usable if m.values["role"] in tier]
+        if not group:
+            continue
+        if tier == ("arm",) and any(BOUND_BEFORE.search(text[max(0, m.start - 20): m.start]) for m in group):
+            return None
+        if tier == ("enrolled",):
+            group = _stated_enrolments(text, group, sentences)
+        values = _top_level(text, group, sentences)
+        return sum(values) if values else None
+    return None
+
+
+def _count_before(group: list[Found], start: int, end: int) -> bool:
+    """Whether one of the (sorted) counts lies in [start, end)."""
+    at = bisect.bisect_left([m.start for m in group], start)
+    return at < len(group) and group[at].start < end
+
+
+def _stated_enrolments(text: str, group: list[Found], sentences) -> list[Found]:
+    """The first sentence with an enrolled count states the population; a later count adds to
+    it only where its own clause says it was enrolled ("Thirteen ... volunteers served as
+    controls", "8 newly enrolled patients"). Counts that merely describe part of the
+    population ("Thirty-four patients were labeled with PDD-NOS") carry no such cue."""
+    first = _sentence_index(sentences, group[0].start)
+    kept = []
+    for m in group:
+        s_idx = _sentence_index(sentences, m.start)
+        if s_idx == first or _has_enrolment_cue(text, m, sentences[s_idx]):
+            kept.append(m)
+    return kept
+
+
+def _has_enrolment_cue(text: str, mention: Found, sentence: tuple[int, int]) -> bool:
+    number_end = _number_end(text, mention)
+    before = text[max(sentence[0], mention.start - BEFORE_WINDOW): mention.start].replace(MARK, " ")
+    after = text[number_end: min(sentence[1], number_end + AFTER_WINDOW)].replace(MARK, " ")
+    cues = sorted((d, length, label) for is_after, d, length, label in _cues(before + MARK + after, len(before))
+                  if label in ROLES)
+    return bool(cues) and cues[0][2] == "enrolled"
+
+
+def _number_end(text: str, mention: Found) -> int:
+    number = _number_pattern().match(text, mention.start)
+    return number.end() if number else mention.end
+
+
+def _top_level(text: str, group: list[Found], sentences) -> list[int]:
+    """The counts of one tier that are not parts or repeats of another."""
+    # Subgroups named after a split ("divided into ... (n = 10) and ... (n = 10)").
+    parts = []
+    for m in group:
+        s_idx = _sentence_index(sentences, m.start)
+        s_start = sentences[s_idx][0]
+        split = None
+        for found in SUBDIVISION.finditer(text, max(s_start, m.start - SUBDIVISION_REACH), m.start):
+            split = found
+        if split is not None and _count_before(group, sentences[s_idx][0], split.start()):
+            continue
+        parts.append(m)
+    # A run of later counts that adds up to an earlier one is its breakdown.
+    values = [m.values["value"] for m in parts]
+    keep = [True] * len(parts)
+    for i, v in enumerate(values):
+        if not keep[i]:
+            continue
+        running = 0
+        for j in range(i + 1, min(len(values), i + 1 + MAX_PARTS)):
+            running += values[j]
+            if running == v and j > i + 1:
+                for k in range(i + 1, j + 1):
+                    keep[k] = False
+                break
+            if running > v:
+                break
+    parts = [m for m, k in zip(parts, keep) if k]
+    # The same number again in a later sentence is the same group mentioned again.
+    seen: dict[int, int] = {}
+    total = []
+    for m in parts:
+        value = m.values["value"]
+        s_idx = _sentence_index(sentences, m.start)
+        if value in seen and seen[value] != s_idx:
+            continue
+        seen.setdefault(value, s_idx)
+        total.append(value)
+    return total
+
+
+class SampleSizeExtractor:
+    def __init__(self, spans_key: str):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = find_sample_sizes(doc.text)
+        write_spans(doc, self.spans_key, found)
+        doc._.sample_size = total_sample_size(doc.text, found)
+        return doc
+
+
+@Language.factory("trialfacts_sample_size", default_config={"spans_key": SAMPLE_SIZES})
+def make_sample_size_extractor(nlp: Language, name: str, spans_key: str) -> SampleSizeExtractor:
+    return SampleSizeExtractor(spans_key)

@@ -1,0 +1,390 @@
+"""Doses: the surface forms GOLD.md names, each with the exact values it must yield, and the
+amounts that are not doses. Strings are written in clean form (what pipeline.clean hands the
+extractors) except in the tests that go through the Cleaner first."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import regex
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import Cleaner
+from pipeline.doses import find_doses, make_dose_extractor  # noqa: F401  (registers the factory)
+from pipeline.models import Dose
+from pipeline.spans import DOSES, ENTITIES, read_spans
+
+
+def _doses(text, interventions=()):
+    return [
+        (text[f.start:f.end], f.values["value"], f.values["value_max"], f.values["spread"],
+         f.values["unit"], f.values["frequency"])
+        for f in find_doses(text, interventions)
+    ]
+
+
+# (text, [(span, value, value_max, spread, unit, frequency), ...])
+POSITIVES = [
+    # The seed sentence: a cell count, the power of ten applying to both numbers, "of <cell product>".
+    ("Patients received 15 ± 4.5 × 10^6 of BM-MSCs via lumbar puncture",
+     [("15 ± 4.5 × 10^6", 1.5e7, None, 4.5e6, "cells", None)]),
+    # Plain amounts and every canonical base unit.
+    ("randomized to receive 45 mg of hyperbaric lidocaine", [("45 mg", 45.0, None, None, "mg", None)]),
+    ("arginine (30 g) was infused", [("30 g", 30.0, None, None, "g", None)]),
+    ("with or without 10 microg of fentanyl", [("10 microg", 10.0, None, None, "ug", None)]),
+    ("fentanyl 10 µg", [("10 µg", 10.0, None, None, "ug", None)]),
+    ("fentanyl 10 μg", [("10 μg", 10.0, None, None, "ug", None)]),
+    ("vitamin B12 500 mcg", [("500 mcg", 500.0, None, None, "ug", None)]),
+    ("a 50 ng bolus", [("50 ng", 50.0, None, None, "ng", None)]),
+    ("placebo (5 mL of normal saline)", [("5 mL", 5.0, None, None, "mL", None)]),
+    ("as a 5-mL i.v. injection", [("5-mL", 5.0, None, None, "mL", None)]),
+    ("30 cc of milk of magnesia", [("30 cc", 30.0, None, None, "mL", None)]),
+    ("drank 1 L of polyethylene glycol solution", [("1 L", 1.0, None, None, "L", None)]),
+    ("Epo-b (30000 IU once weekly)", [("30000 IU", 30000.0, None, None, "IU", "once weekly")]),
+    ("insulin 10 units at bedtime", [("10 units", 10.0, None, None, "U", "at bedtime")]),
+    ("heparin 80 U/kg", [("80 U/kg", 80.0, None, None, "U/kg", None)]),
+    ("potassium chloride 20 mmol", [("20 mmol", 20.0, None, None, "mmol", None)]),
+    ("bicarbonate 50 mEq", [("50 mEq", 50.0, None, None, "mEq", None)]),
+    ("radiotherapy 60 Gy in 30 fractions", [("60 Gy", 60.0, None, None, "Gy", None)]),
+    ("AAV9 at 2 × 10^11 vg/kg", [("2 × 10^11 vg/kg", 2e11, None, None, "vg/kg", None)]),
+    ("virus 1 × 10^9 PFU", [("1 × 10^9 PFU", 1e9, None, None, "PFU", None)]),
+    ("the Lancet's 0·5 mg", [("0·5 mg", 0.5, None, None, "mg", None)]),
+    ("gemcitabine 1,000 mg/m2", [("1,000 mg/m2", 1000.0, None, None, "mg/m2", None)]),
+    ("containing either 12 gI of iodine", [("12 gI", 12.0, None, None, "g", None)]),
+    # Per-denominators, appended in the order written.
+    ("naltrexone, 1.0 mg/kg, or placebo", [("1.0 mg/kg", 1.0, None, None, "mg/kg", None)]),
+    ("ursodeoxycholic acid (10 mg/kg per day in two divided doses)",
+     [("10 mg/kg per day", 10.0, None, None, "mg/kg/day", None)]),
+    ("tobramycin (6 mg/kg/day)", [("6 mg/kg/day", 6.0, None, None, "mg/kg/day", None)]),
+    ("levodopa 190 mg/d", [("190 mg/d", 190.0, None, None, "mg/day", None)]),
+    ("rifampicin 600 mg per day", [("600 mg per day", 600.0, None, None, "mg/day", None)]),
+    ("an average dosage of 31.7 mg/daily", [("31.7 mg/daily", 31.7, None, None, "mg/day", None)]),
+    ("cilazapril 50 mg a day", [("50 mg a day", 50.0, None, None, "mg/day", None)]),
+    ("2 mg per kg per day", [("2 mg per kg per day", 2.0, None, None, "mg/kg/day", None)]),
+    ("5 mg/kg body weight", [("5 mg/kg body weight", 5.0, None, None, "mg/kg", None)]),
+    ("cisplatin 100 mg/m2 at 2-week intervals",
+     [("100 mg/m2", 100.0, None, None, "mg/m2", "at 2-week intervals")]),
+    ("fluorouracil 500 mg/m (2), epirubicin 75 mg/m (2)",
+     [("500 mg/m (2)", 500.0, None, None, "mg/m2", None), ("75 mg/m (2)", 75.0, None, None, "mg/m2", None)]),
+    ("cetuximab (250 mg/m (2) /week)", [("250 mg/m (2) /week", 250.0, None, None, "mg/m2/week", None)]),
+    ("FU 1,000 mg/m2/d for 5 days", [("1,000 mg/m2/d", 1000.0, None, None, "mg/m2/day", None)]),
+    ("saline at a rate of 0.3 ml min (-1) kg (-1) during",
+     [("0.3 ml min (-1) kg (-1)", 0.3, None, None, "mL/min/kg", None)]),
+    ("an infusion of 2 mg·kg-1·h-1", [("2 mg·kg-1·h-1", 2.0, None, None, "mg/kg/h", None)]),
+    ("fentanyl infusion (2 micrograms/kg/hour)", [("2 micrograms/kg/hour", 2.0, None, None, "ug/kg/h", None)]),
+    ("0.5 mL/kg of albumin", [("0.5 mL/kg", 0.5, None, None, "mL/kg", None)]),
+    ("methylprednisolone at 125 mg/body for 3 days", [("125 mg/body", 125.0, None, None, "mg", None)]),
+    # Ranges and spreads.
+    ("citalopram 10-20 mg daily", [("10-20 mg", 10.0, 20.0, None, "mg", "daily")]),
+    ("approximately 1-2mg of nasal nicotine spray", [("1-2mg", 1.0, 2.0, None, "mg", None)]),
+    ("fentanyl 1 to 2 micrograms/kg", [("1 to 2 micrograms/kg", 1.0, 2.0, None, "ug/kg", None)]),
+    ("doses between 1 and 2 mg", [("1 and 2 mg", 1.0, 2.0, None, "mg", None)]),
+    ("patients received 12.5 ± 3.1 mg/kg", [("12.5 ± 3.1 mg/kg", 12.5, None, 3.1, "mg/kg", None)]),
+    ("at doses ranging from 0.25-2 mg/d", [("0.25-2 mg/d", 0.25, 2.0, None, "mg/day", None)]),
+    # Powers of ten, flattened superscripts, scale words.
+    ("1-2 × 10^6 cells/kg", [("1-2 × 10^6 cells/kg", 1e6, 2e6, None, "cells/kg", None)]),
+    ("1 × 10^6 cells/kg", [("1 × 10^6 cells/kg", 1e6, None, None, "cells/kg", None)]),
+    ("2 x 10(6) cells/kg", [("2 x 10(6) cells/kg", 2e6, None, None, "cells/kg", None)]),
+    ("5 x 10E6 cells", [("5 x 10E6 cells", 5e6, None, None, "cells", None)]),
+    ("1.5 × 10^6 CD34+ cells/kg", [("1.5 × 10^6 CD34+ cells/kg", 1.5e6, None, None, "cells/kg", None)]),
+    ("1.5 million cells", [("1.5 million cells", 1.5e6, None, None, "cells", None)]),
+    ("one group of dose of 2 millions of BMSC for kilogram of weight",
+     [("2 millions of BMSC for kilogram of weight", 2e6, None, None, "cells/kg", None)]),
+    ("a booster with 10 (7) irradiated autologous tumour cells",
+     [("10 (7) irradiated autologous tumour cells", 1e7, None, None, "cells", None)]),
+    ("vaccinations contained 10 (7) BCG organisms", [("10 (7) BCG organisms", 1e7, None, None, "cells", None)]),
+    ("cohorts of 0. 25 X 10^6 cells/kg", [("0. 25 X 10^6 cells/kg", 2.5e5, None, None, "cells/kg", None)]),
+    # Lists sharing one unit written once.
+    ("single oral doses of 1, 5, and 10 mg of asimadoline",
+     [("1", 1.0, None, None, "mg", "single"), ("5", 5.0, None, None, "mg", "single"),
+      ("10 mg", 10.0, None, None, "mg", "single")]),
+    ("5 and 10 mg, respectively", [("5", 5.0, None, None, "mg", None), ("10 mg", 10.0, None, None, "mg", None)]),
+    ("after single doses of 5 or 10 mg", [("5", 5.0, None, None, "mg", "single"), ("10 mg", 10.0, None, None, "mg", "single")]),
+    ("a higher dose of LA depot (7.5 vs. 3.75 mg)",
+     [("7.5", 7.5, None, None, "mg", None), ("3.75 mg", 3.75, None, None, "mg", None)]),
+    ("DEX 0.25 µg/kg, 0.5 µg/kg, or 1.0 µg/kg, respectively",
+     [("0.25 µg/kg", 0.25, None, None, "ug/kg", None), ("0.5 µg/kg", 0.5, None, None, "ug/kg", None),
+      ("1.0 µg/kg", 1.0, None, None, "ug/kg", None)]),
+    ("94x10^6 cells, 141x10^6 and 188x10^6",
+     [("94x10^6 cells", 9.4e7, None, None, "cells", None), ("141x10^6", 1.41e8, None, None, "cells", None),
+      ("188x10^6", 1.88e8, None, None, "cells", None)]),
+    ("start with the lowest dose (94x10^6 cells) and the dose will be increased to the next medium and high "
+     "dose (141x10^6 and 188x10^6 respectively), for the next group",
+     [("94x10^6 cells", 9.4e7, None, None, "cells", None), ("141x10^6", 1.41e8, None, None, "cells", None),
+      ("188x10^6", 1.88e8, None, None, "cells", None)]),
+    ("codeine/acetaminophen 30/500 mg", [("30", 30.0, None, None, "mg", None), ("500 mg", 500.0, None, None, "mg", None)]),
+    ("starting dosage of 25/2500 mg/d",
+     [("25", 25.0, None, None, "mg/day", None), ("2500 mg/d", 2500.0, None, None, "mg/day", None)]),
+    # A comma alone joins no list: only the amount next to the unit is a dose.
+    ("(n = 30, 5 mg)", [("5 mg", 5.0, None, None, "mg", None)]),
+    # Frequencies as written, lower-cased.
+    ("riluzole 50 mg twice daily", [("50 mg", 50.0, None, None, "mg", "twice daily")]),
+    ("lansoprazole (30 mg o.d.)", [("30 mg", 30.0, None, None, "mg", "o.d.")]),
+    ("ranitidine (300 mg b.d.)", [("300 mg", 300.0, None, None, "mg", "b.d.")]),
+    ("zidovudine (300 mg b.i.d.)", [("300 mg", 300.0, None, None, "mg", "b.i.d.")]),
+    ("capecitabine (1000 mg/m (2) bid)", [("1000 mg/m (2)", 1000.0, None, None, "mg/m2", "bid")]),
+    ("cilomilast, 15 mg two times a day", [("15 mg", 15.0, None, None, "mg", "two times a day")]),
+    ("docetaxel 75 mg/m2 every 3 weeks", [("75 mg/m2", 75.0, None, None, "mg/m2", "every 3 weeks")]),
+    ("amlodipine, 5 mg daily", [("5 mg", 5.0, None, None, "mg", "daily")]),
+    ("sitaxsentan 100 mg once daily", [("100 mg", 100.0, None, None, "mg", "once daily")]),
+    ("a 300-mg once-daily regimen", [("300-mg", 300.0, None, None, "mg", "once-daily")]),
+    ("ketorolac 30 mg every other day", [("30 mg", 30.0, None, None, "mg", "every other day")]),
+    ("one injection of the hormone (2 IU/kg)", [("2 IU/kg", 2.0, None, None, "IU/kg", "one injection")]),
+    ("randomized to single dose sumatriptan (6 mg SQ)", [("6 mg", 6.0, None, None, "mg", "single")]),
+    # More forms: decimal comma, counts per weight without the noun, cell nouns with a source prefix.
+    ("0,5 mg", [("0,5 mg", 0.5, None, None, "mg", None)]),
+    ("CD34+ cells (5 × 10^6/kg)", [("5 × 10^6/kg", 5e6, None, None, "cells/kg", None)]),
+    ("They received 3 × 10^8 autologous BM-MNCs", [("3 × 10^8 autologous BM-MNCs", 3e8, None, None, "cells", None)]),
+    ("2 × 10^7 hUC-MSCs", [("2 × 10^7 hUC-MSCs", 2e7, None, None, "cells", None)]),
+    ("intrathecal injection of 1 × 10^6 MSCs/kg", [("1 × 10^6 MSCs/kg", 1e6, None, None, "cells/kg", None)]),
+    ("1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 11 mg",
+     [(str(n), float(n), None, None, "mg", None) for n in range(1, 11)] + [("11 mg", 11.0, None, None, "mg", None)]),
+    ("5 mg for day 1", [("5 mg", 5.0, None, None, "mg", None)]),
+    ("Participants consumed 30 g/d of almonds", [("30 g/d", 30.0, None, None, "g/day", None)]),
+    ("Enoxaparin 40 mg s.c. once daily", [("40 mg", 40.0, None, None, "mg", "once daily")]),
+    ("riluzole 50 mg (orally) bid", [("50 mg", 50.0, None, None, "mg", "bid")]),
+    ("metformin titrated from 500 mg to 2000 mg daily",
+     [("500 mg", 500.0, None, None, "mg", None), ("2000 mg", 2000.0, None, None, "mg", "daily")]),
+    ("a loading dose of 20 mg/kg followed by 10 mg/kg every 12 hours",
+     [("20 mg/kg", 20.0, None, None, "mg/kg", None), ("10 mg/kg", 10.0, None, None, "mg/kg", "every 12 hours")]),
+    ("Total radiation dose was 45 Gy in 25 fractions", [("45 Gy", 45.0, None, None, "Gy", None)]),
+    ("(1.5 ± 0.5) × 10^6 cells/kg", [("(1.5 ± 0.5) × 10^6 cells/kg", 1.5e6, None, 5e5, "cells/kg", None)]),
+    ("(1-2) × 10^6 cells/kg", [("(1-2) × 10^6 cells/kg", 1e6, 2e6, None, "cells/kg", None)]),
+    ("20 g L-arginine", [("20 g", 20.0, None, None, "g", None)]),
+    ("interferon alfa 3 MIU three times weekly", [("3 MIU", 3e6, None, None, "IU", "three times weekly")]),
+    ("2 mg kg⁻¹ h⁻¹", [("2 mg kg⁻¹ h⁻¹", 2.0, None, None, "mg/kg/h", None)]),
+    ("epirubicin 60 mg m-2", [("60 mg m-2", 60.0, None, None, "mg/m2", None)]),
+    ("5 mg·m^-2·day-1", [("5 mg·m^-2·day-1", 5.0, None, None, "mg/m2/day", None)]),
+    ("etanercept 50 mg biweekly", [("50 mg", 50.0, None, None, "mg", "biweekly")]),
+    ("Patients received 1 × 10^6 cells/kg (P = 2 × 10^6)", [("1 × 10^6 cells/kg", 1e6, None, None, "cells/kg", None)]),
+    ("3 × 10^8 BM-MNCs and then 2 × 10^8", [("3 × 10^8 BM-MNCs", 3e8, None, None, "cells", None),
+                                           ("2 × 10^8", 2e8, None, None, "cells", None)]),
+    # Context words do not veto a dose when a word of giving or "dose" comes after them.
+    ("Cmax in plasma ranging from 18 ng ml (-1) at the 1 mg dose", [("1 mg", 1.0, None, None, "mg", None)]),
+    ("morning cortisol after overnight 1 mg dexamethasone", [("1 mg", 1.0, None, None, "mg", None)]),
+    ("the highest dose level of 10 mg of asimadoline", [("10 mg", 10.0, None, None, "mg", None)]),
+    ("Plasma AVP was suppressed only by the 10 mg dose", [("10 mg", 10.0, None, None, "mg", None)]),
+    ("long-chain triglyceride propofol (2.5 mg/kg)", [("2.5 mg/kg", 2.5, None, None, "mg/kg", None)]),
+    ("oral 17beta-estradiol (2 mg daily)", [("2 mg", 2.0, None, None, "mg", "daily")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", POSITIVES, ids=[t for t, _ in POSITIVES])
+def test_dose_surface_forms(text, expected):
+    assert _doses(text) == expected
+
+
+NEGATIVES = [
+    # Levels measured in participants: concentration units are never doses; context words veto others.
+    "serum creatinine 1.2 mg/dL",
+    "HbA1c 7%",
+    "HbA1c 7.1 mg",
+    "LDL 130 mg/dL",
+    "glucose 5.5 mmol/L",
+    "hemoglobin 12 g/dL",
+    "TSH 10.3 mU/L",
+    "serum 25(OH)D 20 ng/mL",
+    "vitamin D levels of 30 ng/ml",
+    "Cmax values of 18 ng ml (-1)",
+    "free plasma concentrations of 25 microg per milliliter",
+    "GH peak, 5.7 +/- 5.2 vs. 18.0 +/- 7.0 microg/L",
+    "neutrophil count > 1 x 10 (9) /L",
+    "platelets 150 x 10^9/L",
+    "CD34+ cell count reaches 20,000 cells/ml",
+    "CD4 count > 100 cells/mm (3)",
+    "AUC 120 mg·h/L",
+    "BP 140/90 mmHg",
+    "insulin 5 mU/L",
+    "formula containing 1.2 mg/100 mL",
+    "exposure was 1234 ng·h/mL",
+    "glucose 110 mg%",
+    "a 1 mg/mL solution",
+    "urinary albumin 30 mg/24 h",
+    "proteinuria 1.5 g/day",
+    "creatinine clearance 60 mL/min",
+    "Blood loss was 300 mL",
+    "blood loss (300 mL)",
+    "urine output was 1500 mL",
+    "FEV1 of 2.1 L",
+    "infarct volume of 12 mL",
+    "mean difference 1.2 mg",
+    "morphine consumption at 24 h was 10.2 mg",
+    "Serum potassium increased from 4.1 ± 0.4 to 4.6 ± 0.5 mmol/L",
+    "Mean arterial pressure fell by 12 mmHg",
+    "weight gain of 200 g",
+    "birth weight 3200 g",
+    # Results of a tested comparison between groups.
+    "similar in both groups (582 vs 465 ml, respectively; p = 0.15)",
+    "did not differ (3.0 ml/kg/min vs 3.1 ml/kg/min, p = 0.75)",
+    "from 3.2 +/-1.6 to 5.5+/-2.2 ml min (-1) (P < 0.01)",
+    "(1.5 vs. 1.0 units on a 0-3 scale)",
+    "-0.5 and -0.4 units in favor of LE",
+    # Baseline characteristics, intake, cut-offs, composition.
+    "body weight 70 kg",
+    "BMI 25 kg/m2",
+    "mean age 54 years, weight 80 kg",
+    "daily sodium intake 2.3 g",
+    "protein intake of 1.2 g/kg/day",
+    "women consuming > 410 microg/d",
+    "high in fiber (18 g of dietary fiber per 1000 kcal)",
+    "formula milk containing 1.2 mg of iron per 100 ml",
+    "propofol injected at 1 mL/s",
+    # Durations, percentages, formulation strengths in %, years, ages, labels.
+    "treated for 12 weeks",
+    "a 2-h infusion",
+    "aged 45 years",
+    "5% lidocaine",
+    "2.5% saline",
+    "0.5% bupivacaine",
+    "between 2010 and 2015",
+    "Fig. 2",
+    "phase 2 trial",
+    "n-3 fatty acids",
+    "P < 0.05",
+    "a 25 G spinal needle",
+    "22071 U.S. male physicians",
+    "5 L-dopa",
+    "a 1.5 cm incision",
+    "10 cells",
+    "a single dose of MSC-NTF cells",
+    "1,000 patients with stem cells",
+    "2000 donor cells",
+    # A count with no unit and no counted dose before it.
+    "15 ± 4.5 × 10^6",
+    "141x10^6 and 188x10^6",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_not_doses(text):
+    assert _doses(text) == []
+
+
+def _entities(text, names):
+    return [(m.start(), m.end(), name) for name in names for m in regex.finditer(regex.escape(name), text)]
+
+
+INTERVENTIONS = [
+    ("riluzole 50 mg twice daily", ["riluzole"], ["riluzole"]),
+    ("50 mg of riluzole", ["riluzole"], ["riluzole"]),
+    ("Patients received 15 ± 4.5 × 10^6 of BM-MSCs via lumbar puncture", ["BM-MSCs"], ["BM-MSCs"]),
+    ("amlodipine, 5 mg daily or enalapril 20 mg daily", ["amlodipine", "enalapril"], ["amlodipine", "enalapril"]),
+    ("captopril (12.5 mg and 25 mg) and enalapril (5 mg and 10 mg)", ["captopril", "enalapril"],
+     ["captopril", "captopril", "enalapril", "enalapril"]),
+    ("1.5 mg/kg of preoperative IV lidocaine", ["lidocaine"], ["lidocaine"]),
+    ("ketamine at a dose of 0.15 mg/kg", ["ketamine"], ["ketamine"]),
+    ("0.15 mg/kg ketamine", ["ketamine"], ["ketamine"]),
+    ("single oral doses of 1, 5, and 10 mg of asimadoline", ["asimadoline"], ["asimadoline"] * 3),
+    ("perindopril 2 mg/indapamide 0.625 mg", ["perindopril", "indapamide"], ["perindopril", "indapamide"]),
+    ("riluzole was stopped. Patients received 50 mg", ["riluzole"], [None]),
+    ("50 mg twice daily", [], [None]),
+]
+
+
+@pytest.mark.parametrize("text, names, expected", INTERVENTIONS, ids=[t for t, _, _ in INTERVENTIONS])
+def test_intervention_is_the_named_drug(text, names, expected):
+    found = find_doses(text, _entities(text, names))
+    assert [f.values["intervention"] for f in found] == expected
+
+
+def test_values_have_exactly_the_dose_keys():
+    (found,) = find_doses("riluzole 50 mg")
+    assert set(found.values) == {"value", "value_max", "spread", "unit", "frequency", "intervention"}
+    assert found.label == "DOSE"
+
+
+# Raw text -> Cleaner -> find_doses -> back to the raw span: the repaired superscript and the
+# folded thin spaces, dashes and Greek mu must map back to the characters in the file.
+RAW = [
+    ("Patients received 15\u2009±\u20094.5\u2009×\u2009106 of BM-MSCs via lumbar puncture.",
+     "15\u2009±\u20094.5\u2009×\u2009106", 1.5e7, None, 4.5e6, "cells"),
+    ("The dose was 1\u20132 x 10(6) cells/kg.", "1\u20132 x 10(6) cells/kg", 1e6, 2e6, None, "cells/kg"),
+    ("The first cohort will be 0. 5 X 106 cells/kg dose cohort.", "0. 5 X 106 cells/kg", 5e5, None, None, "cells/kg"),
+    ("The lowest dose (94x106 cells) was given.", "94x106 cells", 9.4e7, None, None, "cells"),
+    ("DEX 2.5\u2009μg/kg was given.", "2.5\u2009μg/kg", 2.5, None, None, "ug/kg"),
+    ("IV lidocaine at 1.5\u200amg/kg, respectively.", "1.5\u200amg/kg", 1.5, None, None, "mg/kg"),
+]
+
+
+@pytest.mark.parametrize("raw, span, value, value_max, spread, unit", RAW, ids=[r[1] for r in RAW])
+def test_through_the_cleaner(raw, span, value, value_max, spread, unit):
+    clean = Cleaner()(raw)
+    (found,) = find_doses(clean.text)
+    start, end = clean.to_raw(found.start, found.end)
+    assert raw[start:end] == span
+    assert (found.values["value"], found.values["value_max"], found.values["spread"], found.values["unit"]) == (
+        value, value_max, spread, unit)
+    Dose(text=span, start=start, end=end, **found.values)  # the output model accepts it
+
+
+def test_component_reads_intervention_entities():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("trialfacts_dose")
+    doc = nlp.make_doc("Patients took riluzole 50 mg twice daily and 5 mL of placebo.")
+    doc.spans[ENTITIES] = [doc.char_span(14, 22, label="DRUG"), doc.char_span(53, 60, label="DISEASE")]
+    doc = nlp.get_pipe("trialfacts_dose")(doc)
+    payloads = read_spans(doc, DOSES)
+    assert [(p["start"], p["end"], p["unit"], p["intervention"]) for p in payloads] == [
+        (23, 28, "mg", "riluzole"), (45, 49, "mL", None)]
+
+
+def test_component_without_entities():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("trialfacts_dose")
+    doc = nlp("Patients received 15 ± 4.5 × 10^6 of BM-MSCs.")
+    (payload,) = read_spans(doc, DOSES)
+    assert payload["value"] == 1.5e7 and payload["intervention"] is None
+
+
+TOKENS = ["1", "0", "10", "0.5", ".5", "0·3", "1,000", "0. 25", "0,5", "-", "±", "+/-", "×", "x", "10^6", "10(6)",
+          "10 (7)", "10E6", "(", ")", "(-1)", "-1", "/", "per", "a", "for", "of", "the", "mg", "g", "µg", "mL", "L",
+          "IU", "U", "units", "Gy", "cells", "MSCs", "BM-MSCs", "kg", "m2", "m (2)", "day", "d", "daily", "h",
+          "min", "body", "million", "and", "or", "vs.", ",", "to", "between", "dL", "%", "twice daily", "b.i.d.",
+          "single", "dose", "serum", "P", "=", "<", "respectively", ";", ".", " ", "CD34+", "U.S."]
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=14), st.sampled_from([" ", ""]))
+@settings(max_examples=400, deadline=None, database=None)
+def test_any_token_soup_gives_valid_doses(tokens, sep):
+    text = sep.join(tokens)
+    for found in find_doses(text):
+        assert 0 <= found.start < found.end <= len(text)
+        span = text[found.start:found.end]
+        assert span == span.strip()
+        Dose(text=span, start=found.start, end=found.end, **found.values)
+
+
+# Inputs built to make a backtracking engine blow up must finish in linear time.
+ADVERSARIAL = [
+    "1" * 100_000,
+    "1" * 100_000 + " mg",
+    "1." * 50_000 + " mg",
+    "1, " * 30_000 + "mg",
+    "1 and " * 20_000 + "mg",
+    "1 ± " * 30_000 + "mg",
+    "1 x 10^6 " * 15_000,
+    "1 million " * 10_000,
+    "1 × 10^6 of " + "the " * 30_000 + "cells",
+    "-" * 100_000 + "1 mg",
+    "1" + " " * 100_000 + "mg",
+    "(" * 100_000 + "1 mg",
+]
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=lambda t: f"{t[:12]!r}x{len(t)}")
+def test_no_catastrophic_backtracking(text):
+    started = time.perf_counter()
+    find_doses(text)
+    assert time.perf_counter() - started < 10
+
+
+def test_megabyte_line_is_linear():
+    line = "Patients received 50 mg of drug daily and 1-2 × 10^6 cells/kg. " * 16_000
+    started = time.perf_counter()
+    found = find_doses(line)
+    assert len(found) == 32_000
+    assert time.perf_counter() - started < 60
