@@ -169,8 +169,11 @@ def _raw_texts(predictions, corpus: Path | None) -> dict[str, str]:
     return texts
 
 
-def parse_floors(specs: list[str]) -> dict[str, float]:
-    """'0.9' -> every row; 'doses=0.9' -> one row."""
+METRICS = ("f1", "precision", "recall")
+
+
+def parse_floors(specs: list[str]) -> dict[tuple[str, str], float]:
+    """'0.9' -> F1 of every row; 'doses=0.9' -> one row's F1; 'sample_size.recall=0.9' -> one figure."""
     from .evaluate import ROWS
 
     floors = {}
@@ -179,11 +182,15 @@ def parse_floors(specs: list[str]) -> dict[str, float]:
         try:
             figure = float(value)
         except ValueError:
-            raise UsageError(f"--fail-under {spec}: expected F1 or ROW=F1, e.g. 0.9 or doses=0.9")
-        for row in ([name] if name else ROWS):
-            if row not in ROWS:
-                raise UsageError(f"--fail-under {spec}: unknown row {row!r} (rows: {', '.join(ROWS)})")
-            floors[row] = figure
+            raise UsageError(f"--fail-under {spec}: expected F1 or ROW[.METRIC]=VALUE, e.g. 0.9 or doses=0.9")
+        row, _, metric = name.partition(".")
+        metric = metric or "f1"
+        if metric not in METRICS:
+            raise UsageError(f"--fail-under {spec}: unknown metric {metric!r} (metrics: {', '.join(METRICS)})")
+        for each in ([row] if row else ROWS):
+            if each not in ROWS:
+                raise UsageError(f"--fail-under {spec}: unknown row {each!r} (rows: {', '.join(ROWS)})")
+            floors[(each, metric)] = figure
     return floors
 
 
@@ -214,11 +221,12 @@ def run_evaluate(args) -> int:
     else:
         print(format_report(report, details=not args.summary))
     status = EXIT_OK
-    below = [
-        f"{row} F1 {report.rows[row].f1 if report.rows[row].f1 is not None else 'n/a'} < {floor}"
-        for row, floor in floors.items()
-        if report.rows[row].f1 is None or report.rows[row].f1 < floor
-    ]
+    below = []
+    for (row, metric), floor in floors.items():
+        figure = getattr(report.rows[row], metric)
+        if figure is None or figure < floor:
+            shown = "n/a" if figure is None else f"{figure:.3f}"
+            below.append(f"{row} {metric} {shown} < {floor}")
     if report.offset_violations and floors:
         below.append(f"{len(report.offset_violations)} offset violations")
     if below:
@@ -331,9 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--predictions", metavar="FILE", help="score this JSON Lines file instead of extracting")
     evaluate.add_argument("--json", action="store_true", help="machine-readable report on standard output")
     evaluate.add_argument("--summary", action="store_true", help="the table only, without per-document misses")
-    evaluate.add_argument("--fail-under", action="append", metavar="F1|ROW=F1",
-                          help="exit 1 when a row's F1 is below this (repeatable; rows: p_values, sample_size, "
-                               "sample_sizes, doses, routes, route_set); offset violations also fail")
+    evaluate.add_argument("--fail-under", action="append", metavar="F1|ROW[.METRIC]=VALUE",
+                          help="exit 1 when a figure is below this (repeatable): '0.9' for every row's F1, "
+                               "'doses=0.9' for one row, 'sample_size.recall=0.9' for precision or recall "
+                               "(rows: p_values, sample_size, sample_sizes, doses, routes, route_set); "
+                               "offset violations then also fail")
     _add_common(evaluate)
     evaluate.set_defaults(run=run_evaluate)
 

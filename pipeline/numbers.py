@@ -23,10 +23,10 @@ from .resources import load_mapping
 # so "p53", "P2Y12" and "CD34" hold no number for the grammar.
 DECIMAL = r"(?<![\w.·])(?:\d+(?:[.·]\d+)?|[.·]\d+)(?![.·]?\d)"
 
-# A whole number with thousands separators: "1,347", or with a thin or plain space
-# ("1 347", never more than one group so "in 1 347 patients" parses but "3 456 789" digits
-# in a table do not run together).
-GROUPED_INTEGER = r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![.,]?\d)|(?<![\w.,] ?)\d{1,3} \d{3}(?![.,]?\d| \d)"
+# A whole number with thousands separators: "1,347", or with a space ("in 1 347 patients"). A
+# spaced group must follow a word or a bracket and stand alone, so digits of a table ("3 456 789") or two
+# numbers in a row ("week 2 100 mg") after a number do not run together.
+GROUPED_INTEGER = r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![.,]?\d)|(?<=[^\W\d_] |[(\[]|^)\d{1,3} \d{3}(?![.,]?\d| \d)"
 
 # The sign between a mantissa and its power of ten: "×", or the x / X / * that
 # plain-text copies use instead; spaces optional.

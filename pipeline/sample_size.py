@@ -49,9 +49,8 @@ N_EQUALS = regex.compile(
 MARK = "§"
 
 # The clause a count belongs to ends at a sentence end or a semicolon; a sentence ends at
-# ". " before a capital or "(" , at a line break, or at ".RESULTS" (a heading run on).
+# ". " before a capital, a digit or "(", at a line break, or at ".RESULTS" (a heading run on).
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\d])|\n|(?<=\.)(?=[A-Z]{3,})")
-CLAUSE_END = regex.compile(r";")
 
 # How far a cue may stand from its count; the rules bound their own gaps too.
 BEFORE_WINDOW = 90
@@ -106,6 +105,9 @@ BREAKDOWN_HEADS = frozenset("men women males females boys girls".split())
 PARTITIVE_AFTER = regex.compile(
     r"\G(?: ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\))? (?:out )?of (?P<det>(?:the |these |those |all |our )?)"
 )
+
+# A group named just before its n: "control group (n = 9)", "(treatment group, n = 20)".
+GROUP_BEFORE_N = regex.compile(r"\b(?:groups?|arms?|cohorts?)\b[^()]{0,12}[(,;] ?$", regex.I)
 
 # Words in a sentence that make a bare denominator ("24 of 54") a count of people.
 GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?)\b", regex.I)
@@ -173,8 +175,13 @@ def _denominator_pattern() -> regex.Pattern:
 
 
 @lru_cache(maxsize=None)
-def _role_rules() -> tuple[tuple[str, str, regex.Pattern], ...]:
-    return tuple((r.label, r.id or "", r.compiled()) for r in load_rules("sample_size_roles.jsonl"))
+def _role_rules() -> tuple[tuple[str, bool, regex.Pattern], ...]:
+    """(label, whether the rule starts at the marker, compiled pattern)."""
+    return tuple((r.label, r.pattern.startswith(MARK), r.compiled()) for r in load_rules("sample_size_roles.jsonl"))
+
+
+# A rule that ends on the marker reaches back at most this far (its cue and bounded gap).
+BEFORE_REACH = 120
 
 
 def _number_value(match: regex.Match) -> int | None:
@@ -264,12 +271,20 @@ def _candidates(text: str) -> list[_Candidate]:
     return found
 
 
-def _cues(window: str, mark: int) -> list[tuple[int, int, str]]:
-    """(distance, -length, label) for every rule matching the clause; after-cues are those
-    that start after the marker."""
+def _cues(window: str, mark: int) -> list[tuple[bool, int, int, str]]:
+    """(is an after-cue, distance from the count, -length, label) for every rule matching the
+    clause; after-cues are those that start after the marker."""
     cues = []
-    for label, _, pattern in _role_rules():
-        for match in pattern.finditer(window):
+    for label, at_mark, pattern in _role_rules():
+        # Every rule holds the marker once: a rule that starts with it can only match there,
+        # any other ends on it, so neither needs to be tried at every position of the clause.
+        if at_mark:
+            matches = [pattern.match(window, mark)]
+        else:
+            matches = [pattern.search(window, max(0, mark - BEFORE_REACH), mark + 1)]
+        for match in matches:
+            if match is None:
+                continue
             start, end = match.span("cue") if "cue" in pattern.groupindex else match.span()
             if start < 0:
                 start, end = match.span()
@@ -290,19 +305,19 @@ def _clause_window(text: str, cand: _Candidate, left: int, right: int) -> tuple[
     return before + MARK + after, len(before)
 
 
-def _split_cues(cues, np_offset: int):
-    """Cues inside the noun phrase (modifiers: "50 randomized ... participants") and
-    after it count as after-cues; the nearest wins, then the longer."""
+def _split_cues(cues):
+    """After-cues (including those among the modifiers: "50 randomized ... participants")
+    and before-cues, each nearest first, then longest."""
     after = sorted((d, length, label) for is_after, d, length, label in cues if is_after)
     before = sorted((d, length, label) for is_after, d, length, label in cues if not is_after)
     return after, before
 
 
-def _decide(window: str, mark: int, np_len: int) -> tuple[str | None, str | None, int | None, bool]:
+def _decide(window: str, mark: int) -> tuple[str | None, str | None, int | None, bool]:
     """(not_count/outcome verdict, role, distance of the role cue after the count, whether an
     outcome cue stands right before the count)."""
     cues = _cues(window, mark)
-    after, before = _split_cues(cues, np_len)
+    after, before = _split_cues(cues)
     verdict = None
     # Every not_count rule is anchored on the marker, so any match is decisive: "phase 2",
     # "6-month", "45%".
@@ -339,7 +354,6 @@ def find_sample_sizes(text: str) -> list[Found]:
     candidates = _candidates(text)
     sentences = _sentences(text)
     kept: list[_Candidate] = []
-    numerators: set[int] = set()
     # Numbers found not to be counts at all; the coordination rules must not revive them.
     rejected: set[int] = set()
     for i, cand in enumerate(candidates):
@@ -366,9 +380,9 @@ def find_sample_sizes(text: str) -> list[Found]:
         # Whether the number is a count at all is read in its whole clause ("2:1:1" needs
         # the "1:" before it); its role in the stretch up to the neighbouring counts.
         window, mark = _clause_window(text, cand, clause_left, clause_right)
-        verdict, _, _, outcome_before = _decide(window, mark, cand.np_end - cand.num_end)
+        verdict, _, _, outcome_before = _decide(window, mark)
         window, mark = _clause_window(text, cand, left, right)
-        _, role, role_distance, _ = _decide(window, mark, cand.np_end - cand.num_end)
+        _, role, role_distance, _ = _decide(window, mark)
         # The marker stands where the number was: a cue at distance d starts d - 1 characters
         # after the number's end.
         cue_start = cand.num_end + max((role_distance or 1) - 1, 0)
@@ -386,6 +400,11 @@ def find_sample_sizes(text: str) -> list[Found]:
         if cand.kind == "n_equals":
             # "complications (n = 4)", "(35.2 +/- 22.3 hours, n = 11)": a result's n.
             if outcome_before:
+                continue
+            # "a control group (n = 9) was studied": the n of a named group is that arm.
+            if GROUP_BEFORE_N.search(text, max(s_start, cand.start - 40), cand.start):
+                cand.role = "arm"
+                kept.append(cand)
                 continue
             cand.role = role if role in ("enrolled", "randomized", "analyzed", "completed", "withdrawn", "screened") and role_distance is not None and role_distance < 25 else "arm"
             kept.append(cand)
@@ -417,26 +436,24 @@ def find_sample_sizes(text: str) -> list[Found]:
             # study records; "13 of the 30 neonates" after "controlled in" is a result.
             # The phrase reader expects the space before the first word.
             phrase = _noun_phrase(text, partitive.end() - 1)
-            inner = None
             if phrase is None:
-                nxt = _number_pattern().match(text, partitive.end())
-                if nxt is not None:
-                    phrase = _noun_phrase(text, nxt.end())
-                    inner = nxt
+                # "41 out of 50 randomized participants": the phrase follows the denominator.
+                denominator = _number_pattern().match(text, partitive.end())
+                if denominator is not None:
+                    phrase = _noun_phrase(text, denominator.end())
             if phrase is not None and verdict != "outcome" and not regex.search(r"\bin\s?$", before_text):
                 np_end = phrase[0]
                 tail = text[np_end: min(clause_right, np_end + AFTER_WINDOW)]
                 tail_role = _partitive_role(tail)
                 if tail_role is not None:
                     cand.role = tail_role
-                    numerators.add(cand.start)
                     kept.append(cand)
                     continue
             # A bare denominator: "(24 of 54) of the CQ-treated patients", "9 of 20 (45%) in
             # the treatment group".
         if is_denominator and verdict != "not_count":
             sentence = text[s_start:s_end]
-            if _mentions_people(sentence) and not _followed_by_unit(text, cand.num_end):
+            if _mentions_people(sentence) and not _counts_something_else(text, cand.num_end):
                 cand.role = "arm"
                 kept.append(cand)
                 continue
@@ -499,9 +516,15 @@ def _mentions_people(sentence: str) -> bool:
     return bool(words & nouns) or bool(GROUP_WORD.search(sentence))
 
 
-def _followed_by_unit(text: str, pos: int) -> bool:
-    word = regex.match(r" ?([A-Za-z%]+)", text[pos: pos + 20])
-    return bool(word) and (word.group(1).lower() in UNIT_WORDS or word.group(1) == "%")
+def _counts_something_else(text: str, pos: int) -> bool:
+    """A denominator followed by its own noun counts that noun: "one of three treatments",
+    "2 of 4 weeks"; a participant noun would have made it a noun mention already, so any
+    word but a preposition or conjunction ("9 of 20 in the treatment group") disqualifies."""
+    word = regex.match(r" ?(%|[A-Za-z][\w-]*)", text[pos: pos + 40])
+    if not word:
+        return False
+    word = word.group(1).lower()
+    return word == "%" or (word not in STOP_WORDS and word not in _participant_nouns())
 
 
 def _add_coordinated(text, candidates, kept, sentences):
@@ -527,10 +550,7 @@ def _add_coordinated(text, candidates, kept, sentences):
                 break
             if nxt.kind != "bare":
                 break
-            cand_gap_ok = True
             j += 1
-            if not cand_gap_ok:
-                break
     return kept
 
 

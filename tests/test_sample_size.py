@@ -1,0 +1,270 @@
+"""Participant counts (pipeline.sample_size): surface forms, roles, rejections and the total.
+
+Each table row is a sentence as it reaches the extractor (clean text) and the exact
+(value, role) list it must yield, in reading order; rules follow ../shared/GOLD.md and
+docs/annotation.md section 3.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean import Cleaner
+from pipeline.sample_size import find_sample_sizes, total_sample_size
+from pipeline.spans import Found
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def found(text: str) -> list[tuple[int, str]]:
+    return [(f.values["value"], f.values["role"]) for f in find_sample_sizes(text)]
+
+
+def spans(text: str) -> list[str]:
+    return [text[f.start:f.end] for f in find_sample_sizes(text)]
+
+
+# --- surface forms: value and role --------------------------------------------------------
+POSITIVES = [
+    # the statistician's n, in its spellings
+    ("Patients were assigned to placebo (n = 23) or drug (n = 25).", [(23, "arm"), (25, "arm")]),
+    ("The experimental group (n=12) used oral cryotherapy.", [(12, "arm")]),
+    ("to Phone group (N.=57, home-based surveillance)", [(57, "arm")]),
+    ("a control group (n : 9) was studied", [(9, "arm")]),
+    ("randomized to OAC (n = 1,347) or placebo", [(1347, "arm")]),
+    # spelled-out numbers
+    ("Three hundred forty-one patients were randomized to two regimens.", [(341, "randomized")]),
+    ("Twenty-six patients were enrolled.", [(26, "enrolled")]),
+    ("Sixty nine subjects took part.", [(69, "enrolled")]),
+    ("Four hundred seventeen anthracycline-naive MBC patients were randomized.", [(417, "randomized")]),
+    ("Eight hundred and six alcohol-dependent clients were recruited.", [(806, "enrolled")]),
+    # thousands
+    ("Subjects were 1,347 police trainees.", [(1347, "enrolled")]),
+    ("The trial enrolled 1 347 patients in 40 centres.", [(1347, "enrolled")]),
+    ("(1 347 patients in 40 centres)", [(1347, "enrolled")]),
+    # modifiers between number and noun
+    ("Eleven healthy tobacco smoking adult male volunteers were studied.", [(11, "enrolled")]),
+    ("A total of 587 H. pylori-infected subjects were randomized.", [(587, "randomized")]),
+    ("The trial will include 25 adult, non-ventilator-dependent patients.", [(25, "enrolled")]),
+    ("Out of 383 myocardial infarction (MI) patients, most were men.", [(383, "enrolled")]),
+    ("The study was performed in 48 type 2 diabetic patients.", [(48, "enrolled")]),
+    ("We randomly assigned 2079 men and women who were 35 years of age or older.", [(2079, "randomized")]),
+    # roles from the predicate
+    ("In total, 26 patients were enrolled in the study.", [(26, "enrolled")]),
+    ("Forty-five patients were randomised to receive drug or placebo.", [(45, "randomized")]),
+    ("We screened 212 patients for eligibility.", [(212, "screened")]),
+    ("310 patients were assessed for eligibility.", [(310, "screened")]),
+    ("Overall, 24 patients will be recruited.", [(24, "enrolled")]),
+    ("23 patients were suitable for efficacy evaluation.", [(23, "analyzed")]),
+    ("Of these, 40 patients were evaluable for response.", [(40, "analyzed")]),
+    ("In all, 552 participants completed the study.", [(552, "completed")]),
+    ("Six patients received the high dose.", [(6, "arm")]),
+    ("6 patients with early-stage ALS were injected intramuscularly.", [(6, "arm")]),
+    ("Thirteen age-matched healthy volunteers served as controls.", [(13, "enrolled")]),
+    ("12 patients dropped out before the second visit.", [(12, "withdrawn")]),
+    ("Nine participants withdrew consent.", [(9, "withdrawn")]),
+    ("Seven subjects were lost to follow-up.", [(7, "withdrawn")]),
+    ("Among the 12 patients in the phase 1/2 trial the treatment was safe.", [(12, "enrolled")]),
+    ("Group A - 12 patients of early disease stage.", [(12, "arm")]),
+    ("Sixteen patients were randomized in group A and 16 patients in group B.", [(16, "arm"), (16, "arm")]),
+    ("They were divided into 2 groups of 30 patients each.", [(30, "arm")]),
+    ("A subset of 42 women at one site underwent colposcopy.", [(42, "analyzed")]),
+    # counts with no noun of their own
+    ("The single and combination groups comprised 14 and 13 patients, respectively.", [(14, "arm"), (13, "arm")]),
+    ("2367 persons in the intervention and 2162 in the control groups.", [(2367, "arm"), (2162, "arm")]),
+    ("Of 54 patients, 27 were assigned to the BP group and 27 to the BP + DU group.",
+     [(54, "enrolled"), (27, "arm"), (27, "arm")]),
+    ("23 patients died, 15 were lost to follow-up, 45 refused repeat colonoscopy, and five developed contraindications.",
+     [(23, "withdrawn"), (15, "withdrawn"), (45, "withdrawn"), (5, "withdrawn")]),
+    ("Among the 552 participants who completed the examination, 94 stopped treatment early.",
+     [(552, "completed"), (94, "withdrawn")]),
+    ("A total of 269 (89.4%) participants completed all visits and 263 (87.4%) completed the fitness test.",
+     [(269, "completed"), (263, "completed")]),
+    ("A total of 1905 of the randomized subjects (91.6 percent) completed the study.", [(1905, "completed")]),
+    ("Forty-one out of 50 randomized participants completed the trial.", [(41, "completed"), (50, "randomized")]),
+    ("Thirty South Asian (15 women) and 30 white European (14 women) older adults took part.",
+     [(30, "enrolled"), (30, "enrolled")]),
+    ("191 health workers (94 in the intervention group and 97 in the control group) took part.",
+     [(191, "enrolled"), (94, "arm"), (97, "arm")]),
+    # denominators of results are counts of the group; their numerators are results
+    ("Seizures were controlled in 13 of the 30 neonates assigned to receive phenobarbital.", [(30, "arm")]),
+    ("Seventeen of 20 (85%) women in the control group developed preeclampsia, whereas 9 of 20 (45%) in the treatment group did.",
+     [(20, "arm"), (20, "arm")]),
+    ("Relapses occurred in 21 (43%) of 49 patients.", [(49, "arm")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", POSITIVES, ids=[t[:40] for t, _ in POSITIVES])
+def test_surface_forms(text, expected):
+    assert found(text) == expected
+
+
+SPANS = [
+    ("In total, 26 patients were enrolled.", ["26 patients"]),
+    ("placebo (n = 23) or drug", ["n = 23"]),
+    ("placebo (n=12) or drug", ["n=12"]),
+    ("Phone group (N.=57, with calls)", ["N.=57"]),
+    ("Twenty-six patients were enrolled.", ["Twenty-six patients"]),
+    ("comprised 14 and 13 patients", ["14", "13 patients"]),
+    ("A total of 269 (89.4%) participants completed", ["269"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", SPANS)
+def test_span_is_number_with_adjacent_head(text, expected):
+    assert spans(text) == expected
+
+
+# --- what is not a count ------------------------------------------------------------------
+NEGATIVES = [
+    "Of these patients, 13 (87%) were defined as responders.",
+    "4 cases had diarrhea.",
+    "Adverse events occurred in 12 patients.",
+    "H. pylori was eradicated in 226 subjects assigned to OAC.",
+    "About 30% of the patients experienced a mild headache.",
+    "Values were stable in 75% of patients at 3 months.",
+    "patients aged 20 and 75 years",
+    "Patients were monitored for 6 months before treatment.",
+    "Patients received 400 mg twice daily for 12 weeks.",
+    "The trial ran from 2011 to 2014.",
+    "Since January 1974, the clinic has treated cancers.",
+    "This phase 2 trial tested the drug.",
+    "Results are shown in Fig. 2 and Table 3.",
+    "Supplementation with n-3 fatty acids lowered triglycerides.",
+    "Patients were randomized in a 2:1:1 ratio.",
+    "Post-operative complications (n = 4) were fewer with the drug.",
+    "Hospital stay was shorter in group II (35.2 +/- 22.3 hours, n = 11).",
+    "scar pain (1 vs 4 patients with moderate pain)",
+    "Five cases of hypotension occurred in each group.",
+    "Blunted ACTH was seen in 2 cases.",
+    "One patient had a rash.",
+    "Groups 1, 2, and 4 will receive a single dose.",
+    "Enrolment continues until at least 3 patients in the preceding group have completed treatment.",
+    "There were 40 recurrences in the control group and 25 in the ASI group.",
+    "Patients were followed for 8-12 weeks.",
+    "Table 2 lists 3 456 789 values.",
+    "a three to five minute scripted intervention",
+    "Thirty-four percent of patients improved.",
+    "The mean age was 55 years.",
+    "Patients received one of three treatments.",
+    "Seventy percent (n = 30) of the sample population displayed a lower output.",
+    "Ten patients (3 men and 7 women)",  # the breakdown is not counted; only "Ten patients" is
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES[:-1], ids=[t[:40] for t in NEGATIVES[:-1]])
+def test_not_a_count(text):
+    assert found(text) == []
+
+
+def test_sex_breakdown_in_brackets_is_not_a_count():
+    assert found(NEGATIVES[-1]) == [(10, "enrolled")]
+
+
+# --- the document total -------------------------------------------------------------------
+def total(text: str) -> int | None:
+    return total_sample_size(text, find_sample_sizes(text))
+
+
+TOTALS = [
+    # enrolled wins over randomized and analyzed
+    ("In total, 120 patients were enrolled. 100 patients were randomized to drug or placebo. "
+     "90 patients were evaluable.", 120),
+    ("26 patients were enrolled in the study and were assessed for safety; 23 patients were suitable for efficacy evaluation.", 26),
+    # randomized when no enrolment is given; its arms are not added on top
+    ("587 subjects were randomized to OAC (n = 295) and placebo (n = 292).", 587),
+    ("Sixty-seven children were randomized (slow early response, 55 patients; translocation, 12 patients).", 67),
+    # the sum of the arms when no total is stated
+    ("Drug A was given to patients (n = 94) and drug B to patients (n = 110).", 204),
+    ("2367 persons in the intervention and 2162 in the control groups.", 4529),
+    ("The single and combination groups comprised 14 and 13 patients, respectively.", 27),
+    # subgroups of a group are not added
+    ("Users (n = 19) were divided into two groups, high (n = 10) and low dependence (n = 10), "
+     "and compared to an age-matched control group of healthy people who were tested in the same laboratory (n = 9).", 28),
+    # phases or studies summed
+    ("Among the 12 patients in the phase 1/2 trial and the 14 patients in the phase 2a trial the treatment was safe.", 26),
+    ("We studied 20 patients with Raynaud's syndrome and ten healthy volunteers.", 30),
+    # screened never counts
+    ("We screened 300 patients; 120 were enrolled.", 120),
+    ("300 patients were screened. 150 patients were randomized.", 150),
+    ("A total of 300 patients were screened for eligibility.", None),
+    # the same count mentioned again is one group
+    ("In this study, 11 volunteers took part. The mean data of all 11 subjects were obtained.", 11),
+    # a later description of part of the population is not added
+    ("Fifty-six patients were enrolled in an open trial. Thirty-four patients were labeled with PDD.", 56),
+    # "up to" / "at least" per-cohort figures give no stated total
+    ("There will be 5 treatment groups of up to 5 patients each.", None),
+    ("Only a maximum of six patients will be given a particular dosage.", None),
+    # but an enrolment target stated as "up to" is still the stated total
+    ("The study is planned to enroll up to 30 subjects over 24 months.", 30),
+    # no count stated
+    ("Patients with ALS will receive intrathecal injections of cells.", None),
+    ("About 30% of the patients experienced headache (p < 0.05).", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", TOTALS, ids=[t[:40] for t, _ in TOTALS])
+def test_total(text, expected):
+    assert total(text) == expected
+
+
+def test_total_of_no_mentions_is_none():
+    assert total_sample_size("Twenty-six patients were enrolled.", []) is None
+
+
+def test_total_ignores_given_screened_mentions():
+    text = "We screened 300 patients."
+    mentions = [Found(12, 24, "SAMPLE_SIZE", {"value": 300, "role": "screened"})]
+    assert total_sample_size(text, mentions) is None
+
+
+# --- the two seed abstracts, raw file -> Cleaner -> extractor -----------------------------
+SEEDS = ["000_0a71ac7b8c3031ac", "003_55175bd2ab1d999b"]
+
+
+@pytest.mark.parametrize("doc_id", SEEDS)
+def test_seed_abstract_end_to_end(doc_id):
+    raw = (ROOT / "corpus" / f"{doc_id}.txt").read_bytes().decode("utf-8")
+    gold = json.loads((ROOT / "gold" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    clean = Cleaner()(raw)
+    mentions = find_sample_sizes(clean.text)
+    got = []
+    for m in mentions:
+        start, end = clean.to_raw(m.start, m.end)
+        got.append({"text": raw[start:end], "start": start, "end": end, **m.values})
+    expected = [{k: g[k] for k in ("text", "start", "end", "value", "role")} for g in gold["sample_sizes"]]
+    assert got == expected
+    assert total_sample_size(clean.text, mentions) == gold["sample_size"] == 26
+
+
+# --- the spaCy component ------------------------------------------------------------------
+def test_component_writes_spans_and_total():
+    import spacy
+
+    import pipeline.sample_size  # noqa: F401  registers the factory
+    from pipeline.spans import SAMPLE_SIZES, read_spans
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("trialfacts_sample_size")
+    doc = nlp("In total, 26 patients were enrolled; 23 patients were suitable for efficacy evaluation.")
+    assert doc._.sample_size == 26
+    payloads = read_spans(doc, SAMPLE_SIZES)
+    assert [(p["value"], p["role"]) for p in payloads] == [(26, "enrolled"), (23, "analyzed")]
+    assert [doc.text[p["start"]:p["end"]] for p in payloads] == ["26 patients", "23 patients"]
+
+
+# --- hostile input stays linear -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 100_000, "a" * 1_000_000, "patients " * 100_000, "Twenty-six " * 50_000, "( " * 100_000,
+     "n = " + "9" * 100_000],
+    ids=["digits", "letters", "nouns", "spelled", "brackets", "n-equals-digits"],
+)
+def test_pathological_input_is_fast(text):
+    started = time.perf_counter()
+    find_sample_sizes(text)
+    assert time.perf_counter() - started < 10
