@@ -15,6 +15,7 @@ is reported as ``raw[start:end]``.
 from __future__ import annotations
 
 import bisect
+import html
 from dataclasses import dataclass, field
 
 import regex
@@ -43,10 +44,17 @@ class CleanText:
     text: str
     segments: list[Segment]
     metadata: Metadata = field(default_factory=Metadata)
+    # Where the segments point into an intermediate text (HTML turned to text), the map from
+    # that text to the raw file.
+    source_map: "CleanText | None" = None
     _starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self):
         self._starts = [s.clean_start for s in self.segments]
+
+    @property
+    def html(self) -> bool:
+        return self.source_map is not None
 
     def _segment_at(self, clean_index: int) -> Segment:
         return self.segments[bisect.bisect_right(self._starts, clean_index) - 1]
@@ -60,6 +68,8 @@ class CleanText:
             raw_end = last.raw_start + (end - last.clean_start)
         else:
             raw_end = last.raw_start + last.raw_len
+        if self.source_map is not None:
+            return self.source_map.to_raw(raw_start, raw_end)
         return raw_start, raw_end
 
 
@@ -116,6 +126,58 @@ FLATTENED_POWER_OF_TEN = regex.compile(
 )
 
 
+# HTML page source saved as text: recognised by its opening or by a run of common tags.
+HTML_START = regex.compile(r"\A\s*(?:<!DOCTYPE\s+html|<html\b|<\?xml[^>]{0,200}>\s*<html\b)", regex.I)
+HTML_TAG = regex.compile(r"</?(?:p|div|br|span|body|head|title|h[1-6]|li|ul|table|td|tr|a|meta|section|article)\b[^<>]{0,500}>", regex.I)
+# Comments, invisible blocks, tags and character references, in one linear pass: the block
+# bodies are scanned without nested quantifiers, and a tag may not run past 2,000 characters.
+HTML_PIECE = regex.compile(
+    r"<!--(?:[^-]|-(?!->)){0,1000000}-->"
+    r"|<(?P<block>script|style|noscript|template)\b[^>]{0,2000}>(?:[^<]|<(?!/(?P=block)\s*>)){0,5000000}</(?P=block)\s*>"
+    r"|<(?P<closing>/?)(?P<tag>[A-Za-z][A-Za-z0-9]{0,20})?[^<>]{0,2000}>"
+    r"|&(?P<entity>#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?",
+    regex.I,
+)
+# Tags that break a line, so paragraphs and headings stay apart in the text.
+HTML_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer title "
+    "blockquote dd dt dl pre hr nav aside main form figure figcaption".split()
+)
+
+
+def looks_like_html(raw: str) -> bool:
+    if HTML_START.match(raw):
+        return True
+    return sum(1 for _ in zip(range(5), HTML_TAG.finditer(raw, 0, 100_000))) >= 5
+
+
+def html_to_text(raw: str) -> CleanText:
+    """Tags and comments out, character references decoded; each piece mapped to its raw stretch."""
+    builder = _Builder()
+    pos = 0
+    for piece in HTML_PIECE.finditer(raw):
+        builder.add(raw[pos:piece.start()], pos, piece.start() - pos)
+        entity = piece.group("entity")
+        if entity is not None:
+            decoded = html.unescape(piece.group())
+            # an unknown name stays as written
+            builder.add(decoded, piece.start(), piece.end() - piece.start())
+        elif (piece.group("tag") or "").lower() in HTML_BLOCK_TAGS:
+            builder.add("\n", piece.start(), piece.end() - piece.start())
+        pos = piece.end()
+    builder.add(raw[pos:], pos, len(raw) - pos)
+    if not builder.segments:
+        builder.segments.append(Segment(0, 0, 0, 0))
+    return CleanText(raw, "".join(builder.parts), builder.segments)
+
+
+# No word of prose runs for hundreds of characters without a space; such a run (a URL, base64,
+# a table squashed to one line, 10k nested brackets) makes spaCy's tokenizer quadratic in its
+# length. A space is inserted every BREAK_EVERY characters of it; offsets are unaffected.
+LONG_RUN = regex.compile(r"\S{1000,}")
+BREAK_EVERY = 500
+
+
 class Cleaner:
     """Built once per pipeline: compiles the chrome and metadata rules from patterns/."""
 
@@ -132,16 +194,18 @@ class Cleaner:
         self._year = regex.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 
     def __call__(self, raw: str) -> CleanText:
-        lines = self._lines(raw)
-        metadata = self._metadata(raw, lines)
+        source_map = html_to_text(raw) if looks_like_html(raw) else None
+        source = source_map.text if source_map is not None else raw
+        lines = self._lines(source)
+        metadata = self._metadata(source, lines)
         builder = _Builder()
         for start, end in self._kept_ranges(lines):
-            self._fold_into(builder, raw, start, end)
+            self._fold_into(builder, source, start, end)
         text = "".join(builder.parts)
         if not builder.segments:
             builder.segments.append(Segment(0, 0, 0, 0))
         metadata.title = metadata.title or _first_line(text)
-        return CleanText(raw, text, builder.segments, metadata)
+        return CleanText(raw, text, builder.segments, metadata, source_map)
 
     @staticmethod
     def _lines(raw: str) -> list[tuple[int, int, str]]:
@@ -186,6 +250,8 @@ class Cleaner:
         # on the folded text, then emit copies and edits in raw order.
         for m in FLATTENED_POWER_OF_TEN.finditer(folded_once if not any(e[2] == "" for e in edits) else chunk):
             edits.append((m.start(), m.end(), "10^" + m.group("exponent")))
+        for run in LONG_RUN.finditer(chunk):
+            edits.extend((at, at, " ") for at in range(run.start() + BREAK_EVERY, run.end(), BREAK_EVERY))
         edits.sort()
         for e_start, e_end, replacement in edits:
             if start + e_start < pos:

@@ -18,7 +18,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 from pathlib import Path
 
@@ -34,15 +36,12 @@ def _say(message: str) -> None:
 
 
 def expand_inputs(arguments: list[str]) -> list[Path]:
-    """Files named, files matching a quoted glob, and the *.txt files of a directory."""
+    """Files named, and files matching a quoted glob; a directory or a missing path is a usage error."""
     paths: list[Path] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            inside = sorted(path.glob("*.txt"))
-            if not inside:
-                raise UsageError(f"{argument}: directory holds no .txt files")
-            paths.extend(inside)
+            raise UsageError(f"{argument}: is a directory; name its files instead (e.g. {path / '*.txt'})")
         elif path.exists():
             paths.append(path)
         elif glob.has_magic(argument):
@@ -101,11 +100,12 @@ class AtomicOutput:
         return False
 
 
-def build_extractor(model: str | None):
+def build_extractor(args):
     from .extract import Extractor
 
+    model = args.model
     try:
-        return Extractor(model=model)
+        return Extractor(model=model, max_chars=args.max_chars)
     except OSError as exc:
         raise UsageError(f"--model {model}: cannot be loaded ({str(exc).splitlines()[0]})") from exc
 
@@ -114,7 +114,7 @@ def run_extract(args) -> int:
     paths = expand_inputs(args.inputs)
     from .models import ErrorRecord
 
-    extractor = build_extractor(args.model)
+    extractor = build_extractor(args)
     failed = 0
     progress = Progress(len(paths), args.quiet)
     with AtomicOutput(args.output) as out:
@@ -129,6 +129,11 @@ def run_extract(args) -> int:
     if not args.quiet:
         _say(f"read {len(paths)}, extracted {len(paths) - failed}, failed {failed}; wrote {where}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _terminate_cleanly(signum, frame):
+    # SIGTERM unwinds like Ctrl-C, so the temporary output file is removed on the way out.
+    raise KeyboardInterrupt
 
 
 def _load_predictions(path: Path):
@@ -208,14 +213,14 @@ def run_evaluate(args) -> int:
         if corpus is None or not corpus.is_dir():
             raise UsageError(f"{args.corpus}: corpus directory not found (or give --predictions FILE)")
         paths = sorted(corpus.glob("*.txt"))
-        extractor = build_extractor(args.model)
+        extractor = build_extractor(args)
         progress = Progress(len(paths), args.quiet)
         predictions = {}
         for done, record in enumerate(extractor.extract_files(paths), start=1):
             predictions[record.doc_id] = record
             progress.step(done, record.doc_id)
         progress.close()
-    report = evaluate(predictions, gold_dir, _raw_texts(predictions, corpus))
+    report = evaluate(predictions, gold_dir, _raw_texts(predictions, corpus), corpus)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -283,7 +288,7 @@ def run_add(args) -> int:
             failed += 1
             continue
         if extractor is None:
-            extractor = build_extractor(args.model)
+            extractor = build_extractor(args)
         record = extractor.extract_text(raw, doc_id, str(target))
         if source.resolve() != target.resolve():
             shutil.copyfile(source, target)
@@ -313,6 +318,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="NAME",
                         help="an installed scispaCy/spaCy model (e.g. en_core_sci_sm) whose entities join the lexicon's")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+    parser.add_argument("--max-chars", type=int, default=2_000_000, metavar="N",
+                        help="refuse (as an error record) a file longer than N characters (default: 2,000,000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -365,12 +372,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate_cleanly)
     try:
         return args.run(args)
     except UsageError as exc:
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {exc}\n")
     except KeyboardInterrupt:
-        _say("interrupted: no partial output was left behind")
+        _say("interrupted: stopped before the end; no partial output file was left behind")
         return 130
 
 

@@ -27,6 +27,7 @@ from .numbers import (
     E_NOTATION,
     EXPONENT_BRACKETED,
     EXPONENT_CARET,
+    EXPONENT_SUPERSCRIPT,
     GROUPED_INTEGER,
     PLUS_MINUS,
     POWER_OF_TEN,
@@ -56,9 +57,9 @@ MANTISSA = rf"(?:{SPACED_DECIMAL}|{COMMA_DECIMAL}|{GROUPED_INTEGER}|{DECIMAL})"
 FLAT_E_POWER = r"10 ?[eE]\+?\d{1,2}(?![\w.])"
 DOSE_POWER = rf"(?:{POWER_OF_TEN}|{FLAT_E_POWER})"
 
-# A power of ten with no mantissa ("10^7 cells", "10 (7) BCG organisms", "10E6 cells"). The flat
-# negative form "10-8" is left out: bare, it is a range ("10-20 mg").
-BARE_POWER = rf"(?<![\w.])10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|[eE]\+?\d{{1,2}}(?![\w.]))"
+# A power of ten with no mantissa ("10^7 cells", "10 (7) BCG organisms", "10E6 cells", "10⁷ cells"). The
+# flat negative form "10-8" is left out: bare, it is a range ("10-20 mg").
+BARE_POWER = rf"(?<![\w.])10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|[eE]\+?\d{{1,2}}(?![\w.])|{EXPONENT_SUPERSCRIPT})"
 
 # "1.5 million cells", "2 millions of BMSC": a scale word after the number.
 SCALE_WORD = r"(?:million|billion|thousand)s?(?!\w)"

@@ -130,11 +130,26 @@ def score_document(gold: TrialRecord, predicted: TrialRecord | ErrorRecord | Non
     report.scored += 1
 
 
-def load_gold_folder(gold_dir: Path, report: Report) -> dict[str, TrialRecord]:
+def load_gold_folder(gold_dir: Path, report: Report, corpus_dir: Path | None = None) -> dict[str, TrialRecord]:
+    """Reviewed gold by doc_id; a file that cannot be used goes to report.gold_errors, named.
+
+    Where corpus_dir holds the document, every gold offset is checked against its text.
+    """
+    from .extract import InputError, read_raw
+
     golds = {}
     for path in sorted(Path(gold_dir).glob("*.json")):
         try:
             gold = load_gold(path)
+            text_path = Path(corpus_dir) / f"{gold.doc_id}.txt" if corpus_dir else None
+            if text_path is not None and text_path.is_file():
+                try:
+                    problems = gold.offset_problems(read_raw(text_path))
+                except (OSError, InputError) as exc:
+                    problems = [f"{text_path} cannot be read: {exc}"]
+                if problems:
+                    raise GoldFileError(f"{path}: offsets do not match {text_path}: {problems[0]}"
+                                        + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
         except GoldFileError as exc:
             report.gold_errors.append(str(exc))
             continue
@@ -146,14 +161,14 @@ def load_gold_folder(gold_dir: Path, report: Report) -> dict[str, TrialRecord]:
 
 
 def evaluate(predictions: dict[str, TrialRecord | ErrorRecord], gold_dir: Path,
-             raw_texts: dict[str, str] | None = None) -> Report:
+             raw_texts: dict[str, str] | None = None, corpus_dir: Path | None = None) -> Report:
     """Score predictions (by doc_id) against every reviewed gold file in gold_dir.
 
     ``raw_texts`` (doc_id -> raw text), where given, is used to check that every
-    predicted offset holds its text.
+    predicted offset holds its text; ``corpus_dir`` to check the gold's offsets.
     """
     report = Report()
-    golds = load_gold_folder(gold_dir, report)
+    golds = load_gold_folder(gold_dir, report, corpus_dir)
     for doc_id, gold in sorted(golds.items()):
         score_document(gold, predictions.get(doc_id), report)
     for doc_id, predicted in sorted(predictions.items()):

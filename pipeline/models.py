@@ -128,6 +128,8 @@ class TrialRecord(Strict):
     doses: list[Dose] = []
     routes: list[Route] = []
     source: str | None = None
+    # Output only: how the file was decoded (utf-8, utf-8-sig, utf-16, cp1252, latin-1).
+    encoding: str | None = None
     metadata: Metadata | None = None
     entities: list[Entity] = []
     abbreviations: list[Abbreviation] = []

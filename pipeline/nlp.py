@@ -14,7 +14,7 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories with spaCy.
-from . import doses, lexicon, pvalues, routes, sample_size  # noqa: F401
+from . import abbreviations, doses, lexicon, pvalues, routes, sample_size  # noqa: F401
 from .tokenizer import trialfacts_tokenizer
 
 # Two warnings that tell a user of the command nothing: spaCy compiling scispaCy's tokenizer
@@ -33,9 +33,7 @@ def build_pipeline(model: str | None = None) -> Language:
     else:
         nlp = spacy.blank("en")
     nlp.tokenizer = trialfacts_tokenizer(nlp)
-    import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
-
-    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("trialfacts_abbreviations")
     nlp.add_pipe("trialfacts_lexicon")
     for name in EXTRACTORS:
         nlp.add_pipe(name)

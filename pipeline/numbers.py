@@ -39,11 +39,14 @@ EXPONENT_CARET = r"\^ ?\(? ?[-+]?\d{1,3} ?\)?"
 EXPONENT_BRACKETED = r"\( ?[-+]?\d{1,3} ?\)"
 EXPONENT_FLAT_NEGATIVE = r"-\d{1,2}(?![\d.])"
 EXPONENT_LETTER_E = r"[eE][-+]?\d{1,2}(?![\w.])"
-POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|{EXPONENT_FLAT_NEGATIVE}|{EXPONENT_LETTER_E})"
+# An exponent kept as Unicode superscripts: "10⁻⁸", "10⁶" (text copied from a rendered page).
+EXPONENT_SUPERSCRIPT = r"[⁺⁻]?[⁰¹²³⁴-⁹]{1,3}(?![⁰¹²³⁴-⁹])"
+POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|{EXPONENT_FLAT_NEGATIVE}|{EXPONENT_LETTER_E}|{EXPONENT_SUPERSCRIPT})"
 
 # A power of ten that can stand alone: "10^-5", "10(-4)". The flat "10-8" cannot (it reads as
-# the range 10 to 8 outside a p-value), so it is allowed only after TIMES and in pvalues.py.
-STANDALONE_POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED})"
+# the range 10 to 8 outside a p-value), so it is allowed only after TIMES and in pvalues.py. A superscript
+# exponent ("10⁻⁵") is unambiguous.
+STANDALONE_POWER_OF_TEN = rf"10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|{EXPONENT_SUPERSCRIPT})"
 
 # E notation: "1.2e-4", "10E6"; the exponent is one to three digits.
 E_NOTATION = r"[eE][-+]?\d{1,3}(?![\w.])"
@@ -62,6 +65,8 @@ RANGE_SEPARATOR = r" ?(?:-|to|and) ?"
 PLUS_MINUS = r" ?(?:±|\+/-|\+-) ?"
 
 
+# Superscript signs and digits -> ASCII, so "10⁻⁸" is read like "10^-8".
+_SUPERSCRIPTS = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
 _EXPONENT_DIGITS = regex.compile(r"([-+]?\d{1,3})\s*\)?\s*$")
 _MANTISSA_AND_REST = regex.compile(rf"^({DECIMAL})(.*)$", regex.S)
 _POWER_ONLY = regex.compile(rf"^{POWER_OF_TEN}$")
@@ -74,8 +79,8 @@ def decimal_value(text: str) -> float:
 
 
 def power_of_ten_exponent(text: str) -> int:
-    """'10^-5', '10(6)', '10-8', 'e-4' -> the exponent as an int."""
-    text = text.strip()
+    """'10^-5', '10(6)', '10-8', '10⁻⁸', 'e-4' -> the exponent as an int."""
+    text = text.strip().translate(_SUPERSCRIPTS)
     if text[:1] in "eE":
         return int(text[1:])
     found = _EXPONENT_DIGITS.search(text[2:])

@@ -19,22 +19,26 @@ from .numbers import EXPONENT_FLAT_NEGATIVE, NUMBER, number_value
 from .resources import load_rules
 from .spans import P_VALUES, Found, write_spans
 
-# "P", "p", "P value(s)", "P-value", "two-sided P", "P for trend", "P(interaction)", "Ptrend".
-# Not inside a word and not followed by a digit or letter, so "p53", "P2Y12", "pp. 12" and
-# "PCR" hold no head.
+# "P", "p", "P value(s)", "P-value", "two-sided P", "P for trend", "P(interaction)", "Ptrend",
+# "P trend", and the plural "Ps"/"ps" ("all ps < .05"; lower-case s only, so "PS", performance
+# status, is no head). Not inside a word and not followed by a digit or letter, so "p53",
+# "P2Y12", "pp. 12" and "PCR" hold no head.
 P_HEAD = (
     r"(?<![\w.])(?:(?:two|one)[- ](?:sided|tailed) |adjusted |corrected )?"
-    r"P(?:[- ]?values?)?"
+    r"P(?:[- ]?values?|(?-i:s))?"
     r"(?: ?for (?:linear )?(?:trend|interaction|heterogeneity|difference))?"
     r"(?: ?\( ?(?:trend|interaction|int|heterogeneity|het|adj|adjusted|corrected) ?\))?"
-    r"(?:[_-]?(?:trend|interaction|int|adj))?"
+    r"(?:[ _-]?(?:trend|interaction|int|adj))?"
     r"(?![\w(])"
 )
 
 # The comparator as written; "< or =" is an old typesetting of "≤". Words count only
-# after "P value" ("P value of 0.03"), where "of" cannot start anything else.
+# after "P value" ("P value of 0.03", "P values were 0.02 and 0.04", "a P value of less than
+# 0.05"), where a verb or "of" cannot start anything else; the verb or "of" before a
+# comparator ("of less than", "was < ") is not part of it.
 COMPARATOR_SYMBOL = r"(?:[<>] ?or ?=|=<|=>|<=|>=|≤|≥|<|>|=)"
-COMPARATOR_WORD = r"(?:of|was|less than|greater than|equal to|below|above)"
+COMPARATOR_RELATION = r"(?:less than|lower than|smaller than|greater than|higher than|larger than|equal to|below|above)"
+COMPARATOR_VERB = r"(?:of|was|were|is|are)"
 
 # A value: any number, "10-5" (a flattened 10^-5: a p-value cannot be the range 10 to 5),
 # or "NS" / "n.s." (not significant).
@@ -48,7 +52,9 @@ LIST_JOINER = r"(?: ?, ?(?:and |or )?| (?:and|or) | ?- ?| to )"
 P_VALUE_EXPRESSION = regex.compile(
     rf"(?P<head>{P_HEAD})"
     r" ?:? ?"
-    rf"(?:(?P<comparator>{COMPARATOR_SYMBOL})|(?<=values? ?)(?P<comparator>{COMPARATOR_WORD})\b)"
+    rf"(?:(?P<comparator>{COMPARATOR_SYMBOL})"
+    rf"|(?<=values? ?)(?:{COMPARATOR_VERB} )?(?:(?P<comparator>{COMPARATOR_SYMBOL})|(?P<comparator>{COMPARATOR_RELATION})\b)"
+    rf"|(?<=values? ?)(?P<comparator>{COMPARATOR_VERB})\b)"
     r" ?"
     rf"(?:(?P<value>{FLAT_POWER_OF_TEN}|{NUMBER})|(?P<ns>{NOT_SIGNIFICANT}))"
     rf"(?:(?P<joiner>{LIST_JOINER})(?P<more>{LIST_VALUE}))*",
@@ -57,8 +63,9 @@ P_VALUE_EXPRESSION = regex.compile(
 
 COMPARATORS = {
     "<": "<", ">": ">", "=": "=", "≤": "<=", "<=": "<=", "=<": "<=", "≥": ">=", ">=": ">=",
-    "=>": ">=", "of": "=", "was": "=", "equal to": "=", "less than": "<", "below": "<",
-    "greater than": ">", "above": ">",
+    "=>": ">=", "of": "=", "was": "=", "were": "=", "is": "=", "are": "=", "equal to": "=",
+    "less than": "<", "lower than": "<", "smaller than": "<", "below": "<",
+    "greater than": ">", "higher than": ">", "larger than": ">", "above": ">",
 }
 
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(])|\n|(?<=\.)(?=[A-Z]{3,})")
@@ -67,7 +74,7 @@ THRESHOLD_VALUES = {0.05, 0.01, 0.001, 0.1}
 
 def _comparator(written: str) -> str:
     written = " ".join(written.lower().split())
-    if "or" in written:
+    if regex.match(r"[<>] ?or", written):  # "< or =", "<or="
         return "<=" if written.startswith("<") else ">="
     return COMPARATORS[written]
 

@@ -56,13 +56,16 @@ def test_usage_errors_exit_2_with_one_clear_line(argument, message, capsys, monk
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert argument in err and message in err
+    assert len(err.strip().splitlines()) == 1
 
 
-def test_empty_directory_is_a_usage_error(tmp_path, capsys):
+def test_a_directory_is_a_usage_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         extract_main([str(tmp_path)])
     assert exit_info.value.code == 2
-    assert "holds no .txt files" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert str(tmp_path) in err and "is a directory" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_evaluate_prints_the_table_and_honours_fail_under(capsys, monkeypatch):
