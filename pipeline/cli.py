@@ -124,6 +124,7 @@ def run_extract(args) -> int:
                 _say(f"error: {record.source}: {record.error}")
             out.write(record.model_dump_json(exclude_none=False) + "\n")
             progress.step(done, record.doc_id)
+            _check_stop()
     progress.close()
     where = args.output or "standard output"
     if not args.quiet:
@@ -131,9 +132,30 @@ def run_extract(args) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _terminate_cleanly(signum, frame):
-    # SIGTERM unwinds like Ctrl-C, so the temporary output file is removed on the way out.
-    raise KeyboardInterrupt
+# Set by SIGINT and SIGTERM. The handler also raises KeyboardInterrupt at once, except inside a
+# finalizer (__del__), where Python would print the exception and drop it; the document loops
+# check the flag, so the run then stops after the current document.
+STOP_REQUESTED = threading.Event()
+
+
+def _stop(signum, frame):
+    STOP_REQUESTED.set()
+    if frame is None or frame.f_code.co_name != "__del__":
+        raise KeyboardInterrupt
+
+
+def _install_signal_handlers() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGTERM, _stop)
+    # A job started in the background keeps SIGINT ignored, as its shell asked.
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _stop)
+
+
+def _check_stop() -> None:
+    if STOP_REQUESTED.is_set():
+        raise KeyboardInterrupt
 
 
 def _load_predictions(path: Path):
@@ -219,6 +241,7 @@ def run_evaluate(args) -> int:
         for done, record in enumerate(extractor.extract_files(paths), start=1):
             predictions[record.doc_id] = record
             progress.step(done, record.doc_id)
+            _check_stop()
         progress.close()
     report = evaluate(predictions, gold_dir, _raw_texts(predictions, corpus), corpus)
     if args.json:
@@ -269,6 +292,7 @@ def run_add(args) -> int:
     extractor = None
     failed = 0
     for name in args.files:
+        _check_stop()
         source = Path(name)
         try:
             raw = read_raw(source)
@@ -283,14 +307,15 @@ def run_add(args) -> int:
             _say(f"refused: {source}: same content as {known[digest]}")
             failed += 1
             continue
-        if (target.exists() or gold_path.exists()) and not args.force:
+        adopting = source.resolve() == target.resolve()  # a file already saved in corpus/
+        if ((target.exists() and not adopting) or gold_path.exists()) and not args.force:
             _say(f"refused: {source}: doc_id {doc_id!r} exists in {corpus} or {gold_dir} (use --force to replace)")
             failed += 1
             continue
         if extractor is None:
             extractor = build_extractor(args)
         record = extractor.extract_text(raw, doc_id, str(target))
-        if source.resolve() != target.resolve():
+        if not adopting:
             shutil.copyfile(source, target)
         draft = gold_view(record, status="draft")
         gold_path.write_text(json.dumps(draft, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -372,8 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate_cleanly)
+    _install_signal_handlers()
     try:
         return args.run(args)
     except UsageError as exc:

@@ -35,7 +35,7 @@ TIMES = r" ?[×xX*] ?"
 # An exponent written after 10: "10^-5", "10^(-5)", "10(-4)", "10 (-3)" and "10(6)"
 # (superscripts lost in copy-paste), "10-8" (a flattened negative superscript; only safe after TIMES or in a
 # p-value, where a range 10-8 cannot occur), "10E6" (GOLD.md: a flattened 10^6).
-EXPONENT_CARET = r"\^ ?\(? ?[-+]?\d{1,3} ?\)?"
+EXPONENT_CARET = r"\^ ?(?:\( ?[-+]?\d{1,3} ?\)|[-+]?\d{1,3})"  # a bracket only when opened: "(P < 10^-5)"
 EXPONENT_BRACKETED = r"\( ?[-+]?\d{1,3} ?\)"
 EXPONENT_FLAT_NEGATIVE = r"-\d{1,2}(?![\d.])"
 EXPONENT_LETTER_E = r"[eE][-+]?\d{1,2}(?![\w.])"

@@ -156,3 +156,14 @@ def test_installed_command_runs_from_another_directory(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / "out.jsonl").read_text())["sample_size"] == 26
     assert result.stderr.strip() == "read 1, extracted 1, failed 0; wrote out.jsonl"
+
+
+def test_add_adopts_a_file_already_saved_in_the_corpus(tmp_path):
+    corpus, gold = tmp_path / "corpus", tmp_path / "gold"
+    corpus.mkdir()
+    saved = corpus / "saved.txt"
+    shutil.copyfile(SEEDS[1], saved)
+    args = ["--corpus", str(corpus), "--gold", str(gold), "--quiet"]
+    assert main(["add", str(saved), *args]) == 0
+    assert json.loads((gold / "saved.json").read_text())["status"] == "draft"
+    assert main(["add", str(saved), *args]) == 1  # its gold exists now

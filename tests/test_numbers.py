@@ -25,6 +25,9 @@ from pipeline import numbers
     ("10^-5", 1e-05),
     ("10(-4)", 0.0001),
     ("10 (-3)", 0.001),
+    ("2.1 × 10⁻⁸", 2.1e-08),  # superscripts kept as Unicode
+    ("4 × 10⁶", 4e6),
+    ("10⁻⁵", 1e-05),
 ])
 def test_number_matches_whole_and_reads_value(text, value):
     assert regex.fullmatch(numbers.NUMBER, text)
@@ -41,6 +44,7 @@ def test_no_number_inside_a_word(text):
     (numbers.POWER_OF_TEN, "10^(-5)"),
     (numbers.POWER_OF_TEN, "10(6)"),
     (numbers.POWER_OF_TEN, "10-8"),
+    (numbers.POWER_OF_TEN, "10⁻¹²"),
     (numbers.E_NOTATION, "e-4"),
     (numbers.E_NOTATION, "E6"),
     (numbers.GROUPED_INTEGER, "12,345"),

@@ -169,8 +169,10 @@ def test_hostile_inputs_finish_in_bounded_time():
 def _run_and_signal(tmp_path, sig):
     inputs = [str(ROOT / "corpus" / f"{SEEDS}.txt") for SEEDS in SEED_IDS] * 300
     out = tmp_path / "out.jsonl"
+    # A job started in the background inherits SIGINT ignored; a person at a terminal does not.
     process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", *inputs, "-o", str(out)],
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait until the pipeline is built and the temporary output exists, then interrupt
     deadline = time.time() + 120
     while time.time() < deadline and not list(tmp_path.glob(".trialfacts-*.tmp")):
