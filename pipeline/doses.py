@@ -41,6 +41,16 @@ from .spans import DOSES, ENTITIES, Found, write_spans
 # Entity labels (written by the lexicon component) that can receive a dose.
 INTERVENTION_LABELS = ("DRUG", "CELL_PRODUCT")
 
+# Case-insensitive patterns use simple case folding ("(?-f)"): V1's default full folding (where
+# "ß" matches "ss") makes matching several times slower and changes nothing for units and cue words.
+NO_FULLCASE = "(?-f)"
+
+
+def _compile_rule(rule) -> regex.Pattern:
+    flags = regex.V1 if rule.case == "sensitive" else regex.V1 | regex.IGNORECASE
+    return regex.compile(NO_FULLCASE + rule.pattern, flags)
+
+
 # --- Amounts --------------------------------------------------------------------------------
 
 # "0. 25 X 10^6": a decimal split by whitespace re-tokenization. Only after a leading zero, where
@@ -118,6 +128,9 @@ CELL_MODIFIER = (
 
 # Where counted cells came from, joined to the cell noun: "BM-MNCs", "hUC-MSCs", "AD-MSC".
 CELL_SOURCE = r"(?:[A-Za-z0-9+]{1,10}-)?"
+# How a cell product was modified, as a capitalized suffix joined to the cell noun: "MSC-NTF"
+# (secreting neurotrophic factors), "MSC-IL10". Capitals only, so "MSC-treated" is no suffix.
+CELL_SUFFIX = r"(?:-(?-i:[A-Z][A-Z0-9]{1,7})(?![\w-]))?"
 
 # The end of a unit: not inside a word, nor an abbreviation ("22071 U.S. physicians").
 UNIT_END = r"(?![\w+]|\.[^\W\d_]\.)"
@@ -130,7 +143,7 @@ VOLUME_OR_RATIO = (
     r"|milliliters?|millilitres?|mol|mmol|g|mg|µg|ug|mcg|hpf|field)"
 )
 NOT_A_DOSE_TAIL = regex.compile(
-    rf"(?:(?: ?/ ?| per )(?:\d{{1,4}}(?:\.\d{{1,2}})? ?)?{VOLUME_OR_RATIO}(?![a-z])"
+    rf"{NO_FULLCASE}(?:(?: ?/ ?| per )(?:\d{{1,4}}(?:\.\d{{1,2}})? ?)?{VOLUME_OR_RATIO}(?![a-z])"
     r"|(?: ?/ ?| per )(?:s|sec|second)(?![a-z])"
     rf"|{NEGATIVE_POWER_JOIN}{VOLUME_OR_RATIO}{NEGATIVE_ONE}"
     # An area under the curve: "1234 ng·h/mL", "25 mg h l-1".
@@ -186,7 +199,7 @@ def _grammar() -> _Grammar:
     # ends at the amount (docs/annotation.md 4.1) unless a denominator follows.
     cell_unit = (
         rf"(?P<of>of (?:the )?)?(?P<modifiers>(?:{CELL_MODIFIER} ){{0,3}})"
-        rf"{CELL_SOURCE}(?P<base>{_alternation(cell_forms, case_sensitive)}){UNIT_END}(?!-){per_parts}"
+        rf"{CELL_SOURCE}(?P<base>{_alternation(cell_forms, case_sensitive)}){CELL_SUFFIX}{UNIT_END}(?!-){per_parts}"
     )
     million_units = "|".join(MILLION_UNITS)
     mass_unit = (
@@ -200,7 +213,7 @@ def _grammar() -> _Grammar:
     expression = regex.compile(
         # Atomic: once a list has ended, a shorter one cannot be followed by a unit either (a joiner
         # is never the start of a unit), so backtracking into it would only cost time on "1, 1, 1, ...".
-        rf"{AMOUNT_START}(?>(?P<amount>{AMOUNT})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{AMOUNT})){{0,15}})"
+        rf"{NO_FULLCASE}{AMOUNT_START}(?>(?P<amount>{AMOUNT})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{AMOUNT})){{0,15}})"
         rf"(?:(?:-| ?){UNIT_START}(?P<unit>{mass_unit})|(?: ?-? ?){UNIT_START}(?P<unit>{cell_unit})"
         rf"|(?P<unit>{count_per_weight}))",
         regex.IGNORECASE | regex.V1,
@@ -208,19 +221,19 @@ def _grammar() -> _Grammar:
     powered_quantity = rf"(?:{BARE_POWER}|{MANTISSA}(?:{TIMES}{DOSE_POWER}|{E_NOTATION}|(?= {SCALE_WORD})))(?: {SCALE_WORD})?"
     powered_amount = rf"(?:{QUANTITY}(?:{PLUS_MINUS}|{RANGE_JOINER}))?{powered_quantity}"
     powered = regex.compile(
-        rf"{AMOUNT_START}(?>(?P<amount>{powered_amount})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{powered_amount})){{0,15}})"
+        rf"{NO_FULLCASE}{AMOUNT_START}(?>(?P<amount>{powered_amount})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{powered_amount})){{0,15}})"
         # Not followed by a unit or a further number; the exponent piece may have taken a space.
         r"(?!(?<! )[\w.])(?! ?[-±/])",
         regex.IGNORECASE | regex.V1,
     )
     amount_parts = regex.compile(
-        rf"\( ?(?P<low>{QUANTITY})(?:(?P<pm>{PLUS_MINUS})|(?P<range>{RANGE_JOINER}))(?P<high>{QUANTITY}) ?\)"
+        rf"{NO_FULLCASE}\( ?(?P<low>{QUANTITY})(?:(?P<pm>{PLUS_MINUS})|(?P<range>{RANGE_JOINER}))(?P<high>{QUANTITY}) ?\)"
         rf"{TIMES}(?P<outer>{DOSE_POWER})"
         rf"|(?P<low>{QUANTITY})(?:(?P<pm>{PLUS_MINUS})(?P<high>{QUANTITY})|(?P<range>{RANGE_JOINER})(?P<high>{QUANTITY}))?",
         regex.IGNORECASE | regex.V1,
     )
     quantity_parts = regex.compile(
-        rf"(?:(?P<bare>{BARE_POWER})|(?P<mantissa>{MANTISSA})(?:{TIMES}(?P<power>{DOSE_POWER})|(?P<e>{E_NOTATION}))?)"
+        rf"{NO_FULLCASE}(?:(?P<bare>{BARE_POWER})|(?P<mantissa>{MANTISSA})(?:{TIMES}(?P<power>{DOSE_POWER})|(?P<e>{E_NOTATION}))?)"
         rf"(?: (?P<scale>{SCALE_WORD}))?",
         regex.IGNORECASE | regex.V1,
     )
@@ -264,6 +277,12 @@ def _rounded(value: float) -> float:
 
 def _amounts(texts: Sequence[str]) -> list[dict]:
     """Each amount's value, value_max and spread, a power of ten applying to every number before it."""
+    return [dict(amount) for amount in _read_amounts(tuple(texts))]
+
+
+@lru_cache(maxsize=4096)
+def _read_amounts(texts: tuple[str, ...]) -> tuple[dict, ...]:
+    # Cached per document (find_doses) as the context tests are: the same amounts recur.
     parsed = []
     for text in texts:
         parts = _grammar().amount_parts.fullmatch(text)
@@ -290,7 +309,7 @@ def _amounts(texts: Sequence[str]) -> list[dict]:
             "value_max": other if kind == "range" else None,
             "spread": other if kind == "pm" else None,
         })
-    return amounts
+    return tuple(amounts)
 
 
 def _canonical(table: dict, form: str) -> str:
@@ -317,10 +336,20 @@ def _unit_name(match: regex.Match) -> str:
 def _context_rules() -> dict[str, tuple[regex.Pattern, ...]]:
     rules: dict[str, list] = {}
     for rule in load_rules("dose_context.jsonl"):
-        rules.setdefault(rule.label, []).append(rule.compiled())
+        rules.setdefault(rule.label, []).append(_compile_rule(rule))
     for rule in load_rules("dose_frequencies.jsonl"):
-        rules.setdefault(rule.label, []).append(rule.compiled())
+        rules.setdefault(rule.label, []).append(_compile_rule(rule))
     return {label: tuple(patterns) for label, patterns in rules.items()}
+
+
+@lru_cache(maxsize=None)
+def _any_of(label: str) -> regex.Pattern:
+    """The rules of ``label`` as one alternation, in file order: matched at a position, it finds
+    what the first rule matching there would, in one call instead of one per rule. (Searched,
+    an alternation is slower than its rules one by one: it loses their literal prefixes.)"""
+    rules = [r for name in ("dose_context.jsonl", "dose_frequencies.jsonl") for r in load_rules(name) if r.label == label]
+    parts = [f"(?-i:{r.pattern})" if r.case == "sensitive" else f"(?:{r.pattern})" for r in rules]
+    return regex.compile(NO_FULLCASE + "|".join(parts), regex.V1 | regex.IGNORECASE)
 
 
 # The words that can bear on an amount: at most 60 characters back, and not across a clause mark or
@@ -355,11 +384,26 @@ def _is_tested_comparison(text: str, start: int, end: int) -> bool:
     return bool(compared and TESTED.match(text, end))
 
 
+# How far the context tests read on either side of an amount: WINDOW before it; after it, a
+# frequency may start 30 characters on and run WINDOW more. They are cached per document on the
+# text within that reach (see _near), so a stretch repeated in a table, a list or a long run of
+# the same sentence is read once.
+READ_BEFORE = WINDOW + 1
+READ_AFTER = 30 + WINDOW + 1
+
+
+def _near(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The text the context tests can read around [start, end), with start and end in it."""
+    low = max(0, start - READ_BEFORE)
+    return text[low : end + READ_AFTER], start - low, end - low
+
+
+@lru_cache(maxsize=4096)
 def _is_measured(text: str, start: int, end: int) -> bool:
     rules = _context_rules()
     if _is_tested_comparison(text, start, end):
         return True
-    if any(p.match(text, end, min(len(text), end + WINDOW)) for p in rules.get("NOT_DOSE_AFTER", ())):
+    if _any_of("NOT_DOSE_AFTER").match(text, end, min(len(text), end + WINDOW)):
         return True
     if DOSE_AFTER.match(text, end):
         return False
@@ -397,15 +441,14 @@ FREQUENCY_GAP = regex.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _frequency(text: str, start: int, end: int) -> str | None:
-    rules = _context_rules()
     at = FREQUENCY_GAP.match(text, end, min(len(text), end + 30)).end()
-    for pattern in rules.get("FREQUENCY", ()):
-        found = pattern.match(text, at, min(len(text), at + WINDOW))
-        if found:
-            return _as_written(found)
+    found = _any_of("FREQUENCY").match(text, at, min(len(text), at + WINDOW))
+    if found:
+        return _as_written(found)
     window = text[max(0, start - WINDOW) : start]
-    for pattern in rules.get("FREQUENCY_BEFORE", ()):
+    for pattern in _context_rules().get("FREQUENCY_BEFORE", ()):
         found = pattern.search(window)
         if found:
             return _as_written(found)
@@ -469,15 +512,20 @@ def _intervention(text: str, start: int, end: int, interventions: _Interventions
 # --- Extraction -----------------------------------------------------------------------------
 
 
-HAS_POWER = regex.compile(rf"{TIMES}{DOSE_POWER}|{E_NOTATION}|{SCALE_WORD}|^{BARE_POWER}", regex.I | regex.V1)
+HAS_POWER = regex.compile(rf"{NO_FULLCASE}{TIMES}{DOSE_POWER}|{E_NOTATION}|{SCALE_WORD}|^{BARE_POWER}", regex.I | regex.V1)
 
 
 def _has_power(amount: str) -> bool:
     return bool(HAS_POWER.search(amount))
 
 
+BETWEEN_BEFORE = regex.compile(r"\bbetween $", regex.I)
+# A joiner that makes a list ("1, 5 and 10 mg") rather than a run of numbers ("(n = 30, 5 mg)").
+LISTING_JOINER = regex.compile(r"\b(?:and|or|vs|versus)\b|/")
+
+
 def _between_and(text: str, start: int) -> bool:
-    return bool(regex.search(r"\bbetween $", text[max(0, start - 8) : start], regex.I))
+    return bool(BETWEEN_BEFORE.search(text[max(0, start - 8) : start]))
 
 
 def _list_items(match: regex.Match, text: str) -> list[tuple[int, int, str]]:
@@ -485,7 +533,7 @@ def _list_items(match: regex.Match, text: str) -> list[tuple[int, int, str]]:
     ("(n = 30, 5 mg)"), so without a final "and"/"or" (or a combination's "/") only the last amount counts."""
     items = list(zip(match.starts("amount"), match.ends("amount"), match.captures("amount")))
     joiners = match.captures("joiner")
-    if joiners and not regex.search(r"\b(?:and|or|vs|versus)\b|/", joiners[-1]):
+    if joiners and not LISTING_JOINER.search(joiners[-1]):
         items = items[-1:]
     return items
 
@@ -515,7 +563,7 @@ def _dose_from_match(text, match, interventions, unit=None) -> list[Found]:
     else:
         end = match.end()
     found = []
-    frequency = _frequency(text, items[0][0], end)
+    frequency = _frequency(*_near(text, items[0][0], end))
     expression_drug = _intervention(text, items[0][0], end, interventions)
     for index, ((start, amount_end, _), amount) in enumerate(zip(items, amounts)):
         if amount["value"] <= 0 or (amount["value_max"] is not None and amount["value_max"] <= 0):
@@ -542,6 +590,8 @@ def find_doses(text: str, interventions: Sequence[tuple[int, int, str]] = ()) ->
     """Every dose in the clean text; ``interventions`` are (start, end, name) of drug and cell-product
     mentions, from which a dose's ``intervention`` is taken where the text ties the two."""
     grammar = _grammar()
+    for cache in (_is_measured, _frequency, _read_amounts):  # per document (see _near)
+        cache.cache_clear()
     interventions = _Interventions(interventions)
     found: list[Found] = []
     for match in grammar.expression.finditer(text):
@@ -549,7 +599,7 @@ def find_doses(text: str, interventions: Sequence[tuple[int, int, str]] = ()) ->
         if NOT_A_DOSE_TAIL.match(text, end):
             continue
         first = match.start("amount")
-        if _is_measured(text, first, end):
+        if _is_measured(*_near(text, first, end)):
             continue
         found.extend(_dose_from_match(text, match, interventions))
     found.extend(_shared_unit_doses(text, found, interventions))
@@ -580,7 +630,7 @@ def _shared_unit_doses(text, found, interventions) -> list[Found]:
             before = bisect_left(taken, (match.end(), -1)) - 1
             if before >= 0 and taken[before][1] > match.start():
                 continue  # part of a dose with its own unit, or already shared
-            if NOT_A_DOSE_TAIL.match(text, match.end()) or _is_measured(text, match.start(), match.end()):
+            if NOT_A_DOSE_TAIL.match(text, match.end()) or _is_measured(*_near(text, match.start(), match.end())):
                 continue
             new = _dose_from_match(text, match, interventions, unit=dose.values["unit"])
             extra.extend(new)
@@ -589,11 +639,14 @@ def _shared_unit_doses(text, found, interventions) -> list[Found]:
     return extra
 
 
+JOINED_AMOUNTS = regex.compile(r" ?(?:,|and|or|vs\.?|versus)? ?", regex.I)
+
+
 def _inherit_interventions(text: str, found: list[Found]) -> None:
     """"captopril (12.5 mg and 25 mg)": an amount joined to the previous one shares its drug."""
     for previous, current in zip(found, found[1:]):
         if current.values["intervention"] is None and previous.values["intervention"] is not None:
-            if regex.fullmatch(r" ?(?:,|and|or|vs\.?|versus)? ?", text[previous.end : current.start], regex.I):
+            if JOINED_AMOUNTS.fullmatch(text[previous.end : current.start]):
                 current.values["intervention"] = previous.values["intervention"]
 
 

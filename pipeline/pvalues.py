@@ -49,8 +49,9 @@ LIST_VALUE = r"(?<![\w.])0?[.·]\d+(?![.\d])"
 LIST_JOINER = r"(?: ?, ?(?:and |or )?| (?:and|or) | ?- ?| to )"
 
 # The pieces hold literal spaces, so the expression is joined, not written in VERBOSE mode.
+# "(?-f)": simple case folding; V1's full folding would only slow every match down.
 P_VALUE_EXPRESSION = regex.compile(
-    rf"(?P<head>{P_HEAD})"
+    rf"(?-f)(?P<head>{P_HEAD})"
     r" ?:? ?"
     rf"(?:(?P<comparator>{COMPARATOR_SYMBOL})"
     rf"|(?<=values? ?)(?:{COMPARATOR_VERB} )?(?:(?P<comparator>{COMPARATOR_SYMBOL})|(?P<comparator>{COMPARATOR_RELATION})\b)"

@@ -39,6 +39,16 @@ LABEL = "SAMPLE_SIZE"
 # longer digit run, so a 100k-digit line costs one short match per position.
 INTEGER = r"(?<![\w.,·-])\d{1,7}(?![.,·]?\d)"
 
+# Case-insensitive patterns use simple case folding ("(?-f)"): V1's default full folding (where
+# "ß" matches "ss") makes every match ~50x slower and changes nothing for English cue words.
+NO_FULLCASE = "(?-f)"
+
+
+def _compile_rule(rule) -> regex.Pattern:
+    flags = regex.V1 if rule.case == "sensitive" else regex.V1 | regex.IGNORECASE
+    return regex.compile(NO_FULLCASE + rule.pattern, flags)
+
+
 # "n = 23", "N.=57", "n: 12", "(n 30)" is too loose to read, so a sign is required.
 N_EQUALS = regex.compile(
     rf"(?<![\w.])[nN]\.? ?[=:] ?(?P<number>{GROUPED_INTEGER}|{INTEGER})(?! ?%| ?[.,·]\d)",
@@ -50,7 +60,7 @@ MARK = "§"
 
 # The clause a count belongs to ends at a sentence end or a semicolon; a sentence ends at
 # ". " before a capital, a digit or "(", at a line break, or at ".RESULTS" (a heading run on).
-SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\d])|\n|(?<=\.)(?=[A-Z]{3,})")
+SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\d])|\n|\.(?=[A-Z]{3,})")
 
 # How far a cue may stand from its count; the rules bound their own gaps too.
 BEFORE_WINDOW = 90
@@ -67,6 +77,8 @@ NEXT_WORD = regex.compile(
     r"\G(?P<sep>,? {1,2})(?P<word>(?:type|grade|stage|class) (?:[0-9]{1,2}|[IVX]{1,4})[a-c]?\b"
     r"|\([A-Za-z][\w+/-]{0,11}\)|[^\W\d_](?:[A-Za-z]\.(?=[A-Za-z]))*[\w'’+/-]{0,40}\.?)"
 )
+# "2079 men and women": a second head joined by "and".
+SECOND_HEAD = regex.compile(r" and (\w+)")
 # A bracket inside a noun phrase: short, no statistics, no nested bracket.
 BRACKET_IN_PHRASE = regex.compile(r"\G \([^()=±;]{1,40}\)")
 # A percentage in brackets straight after the number: "269 (89.4%) participants".
@@ -160,24 +172,70 @@ def _participant_nouns() -> frozenset[str]:
 def _number_pattern() -> regex.Pattern:
     spelled = spelled_number_pattern()
     return regex.compile(
-        rf"(?P<grouped>{GROUPED_INTEGER})|(?P<digits>{INTEGER})|(?P<spelled>{spelled})",
+        rf"{NO_FULLCASE}(?P<grouped>{GROUPED_INTEGER})|(?P<digits>{INTEGER})|(?P<spelled>{spelled})",
         regex.V1 | regex.IGNORECASE,
     )
 
 
 @lru_cache(maxsize=None)
+def _number_scanners() -> tuple[regex.Pattern, regex.Pattern]:
+    """The two kinds of number in _number_pattern, apart: scanning for either alone is several
+    times faster than scanning for the alternation."""
+    return (regex.compile(rf"{NO_FULLCASE}{GROUPED_INTEGER}|{INTEGER}", regex.V1),
+            regex.compile(rf"{NO_FULLCASE}{spelled_number_pattern()}", regex.V1 | regex.IGNORECASE))
+
+
+def _numbers(text: str):
+    """The matches of _number_pattern in reading order. A number in digits and one in words
+    never overlap (they share no character but the space inside), so the two scans together
+    find what one scan for the alternation would."""
+    starts = sorted(found.start() for scanner in _number_scanners() for found in scanner.finditer(text))
+    number = _number_pattern()
+    for start in starts:
+        yield number.match(text, start)
+
+
+@lru_cache(maxsize=None)
 def _denominator_pattern() -> regex.Pattern:
-    """What stands before the denominator of "N of M": "13 of the", "21 (43%) of", "Five of"."""
+    """What stands before the denominator of "N of M": "13 of the", "21 (43%) of", "Five of".
+    It ends where the text does, so it is written to look behind from there (see
+    _is_denominator) rather than be tried from every position before."""
     return regex.compile(
-        rf"(?:\b\d{{1,7}}|{spelled_number_pattern()})(?: ?\( ?\d{{1,3}}(?:[.·]\d{{1,2}})? ?%\))?,? (?:out )?of (?:the |these |those |all )?$",
+        rf"{NO_FULLCASE}(?<=(?:\b\d{{1,7}}|{spelled_number_pattern()})(?: ?\( ?\d{{1,3}}(?:[.·]\d{{1,2}})? ?%\))?,? (?:out )?of (?:the |these |those |all )?)$",
         regex.I | regex.V1,
     )
+
+
+def _is_denominator(before: str) -> bool:
+    # "$" holds at the end, or before a final line break.
+    return _denominator_pattern().search(before, max(0, len(before) - 1)) is not None
 
 
 @lru_cache(maxsize=None)
 def _role_rules() -> tuple[tuple[str, bool, regex.Pattern], ...]:
     """(label, whether the rule starts at the marker, compiled pattern)."""
-    return tuple((r.label, r.pattern.startswith(MARK), r.compiled()) for r in load_rules("sample_size_roles.jsonl"))
+    return tuple((r.label, r.pattern.startswith(MARK), _compile_rule(r)) for r in load_rules("sample_size_roles.jsonl"))
+
+
+# Each question asked of a clause needs only some of the rules; running only those is most of
+# the extractor's speed (a rule costs about as much whatever it finds). Where only whether a
+# rule matches counts (not_count; an outcome cue before the count), _matches asks that.
+#   outcome    - the cues of a result after the count;
+#   role       - the role cues on either side;
+#   role_after - the role cues after the count (a bare number's verb; a phrase read from its start);
+#   after      - outcome and role cues after the count.
+RULE_SETS = {
+    "outcome": lambda label, at_mark: label == "outcome",
+    "role": lambda label, at_mark: label in ROLES,
+    "role_after": lambda label, at_mark: label in ROLES and at_mark,
+    "after": lambda label, at_mark: label != "not_count" and at_mark,
+}
+
+
+@lru_cache(maxsize=None)
+def _rules(name: str) -> tuple[tuple[str, bool, regex.Pattern], ...]:
+    keep = RULE_SETS[name]
+    return tuple(rule for rule in _role_rules() if keep(rule[0], rule[1]))
 
 
 # A rule that ends on the marker reaches back at most this far (its cue and bounded gap).
@@ -221,7 +279,7 @@ def _noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
         if bare in nouns:
             head_end = found.start("word") + len(word.rstrip(".'’"))
             # "2079 men and women": a second head joined by "and" belongs to the phrase.
-            more = regex.match(r" and (\w+)", text[head_end : head_end + 40])
+            more = SECOND_HEAD.match(text[head_end : head_end + 40])
             if more and more.group(1).lower() in nouns:
                 head_end += more.end()
             return head_end, modifiers, bare, percent
@@ -248,10 +306,12 @@ def _candidates(text: str) -> list[_Candidate]:
     taken: set[int] = set()
     for match in N_EQUALS.finditer(text):
         value = int(decimal_value(match.group("number")))
+        taken.add(match.start("number"))
+        if not value:  # "(n = 0)": an empty group is no count (and the number is no other count)
+            continue
         found.append(_Candidate(match.start(), match.end(), match.start("number"), match.end(),
                                 match.end(), value, "n_equals"))
-        taken.add(match.start("number"))
-    for match in _number_pattern().finditer(text):
+    for match in _numbers(text):
         if match.start() in taken:
             continue
         value = _number_value(match)
@@ -271,38 +331,109 @@ def _candidates(text: str) -> list[_Candidate]:
     return found
 
 
-def _cues(window: str, mark: int) -> list[tuple[bool, int, int, str]]:
-    """(is an after-cue, distance from the count, -length, label) for every rule matching the
-    clause; after-cues are those that start after the marker."""
+# A cue: (whether it stands after the count, distance from the count, -length, label).
+Cue = tuple[bool, int, int, str]
+
+
+def _rule_cues(window: str, mark: int, rules: str, after: bool) -> tuple[Cue, ...]:
+    """The cues of the rules of set ``rules`` on one side of the marker at ``mark``."""
     cues = []
-    for label, at_mark, pattern in _role_rules():
+    for label, at_mark, pattern in _rules(rules):
+        if at_mark != after:
+            continue
         # Every rule holds the marker once: a rule that starts with it can only match there,
         # any other ends on it, so neither needs to be tried at every position of the clause.
         if at_mark:
-            matches = [pattern.match(window, mark)]
+            match = pattern.match(window, mark)
         else:
-            matches = [pattern.search(window, max(0, mark - BEFORE_REACH), mark + 1)]
-        for match in matches:
-            if match is None:
-                continue
-            start, end = match.span("cue") if "cue" in pattern.groupindex else match.span()
-            if start < 0:
-                start, end = match.span()
-            if start > mark:
-                distance = start - mark
-            else:
-                distance = mark - end
-            cues.append((start > mark, max(distance, 0), -(end - start), label))
-    return cues
+            match = pattern.search(window, max(0, mark - BEFORE_REACH), mark + 1)
+        if match is None:
+            continue
+        start, end = match.span("cue") if "cue" in pattern.groupindex else match.span()
+        if start < 0:
+            start, end = match.span()
+        if start > mark:
+            distance = start - mark
+        else:
+            distance = mark - end
+        cues.append((start > mark, max(distance, 0), -(end - start), label))
+    return tuple(cues)
 
 
-def _clause_window(text: str, cand: _Candidate, left: int, right: int) -> tuple[str, int]:
-    """The clause around the count with its number replaced by the marker."""
+# A rule that starts at the marker reads only what follows it, and one that ends on it only
+# what precedes it, so each side's cues depend on that side's text alone. A count's two
+# windows (its clause, and the stretch up to its neighbours) often share a side, and the
+# cache then reads it once (as it does the repeats of a table or list: "1, 1, 1, ...").
+# These caches and those of _is_no_count and _outcome_before are cleared for each document
+# (find_sample_sizes).
+@lru_cache(maxsize=4096)
+def _after_cues(after: str, rules: str) -> tuple[Cue, ...]:
+    return _rule_cues(MARK + after, 0, rules, after=True)
+
+
+@lru_cache(maxsize=4096)
+def _before_cues(before: str, rules: str) -> tuple[Cue, ...]:
+    return _rule_cues(before + MARK, len(before), rules, after=False)
+
+
+def _cues(before: str, after: str, rules: str) -> tuple[Cue, ...]:
+    """The cues of the rules of set ``rules`` around a count (``before`` and ``after`` are the
+    clause's text on either side of its marker)."""
+    return _before_cues(before, rules) + _after_cues(after, rules)
+
+
+@lru_cache(maxsize=None)
+def _match_tests(label: str) -> tuple[tuple[bool, regex.Pattern], ...]:
+    """The rules of ``label`` as tests of whether they match at all, as (after the marker,
+    test). A rule before the marker is rewritten to look behind it (``(?<=rule)§``), so that it
+    is tried once, at the marker, rather than from every position before it (the clause before
+    a count is shorter than BEFORE_REACH, so the reach is the same)."""
+    tests = []
+    for rule in load_rules("sample_size_roles.jsonl"):
+        if rule.label != label:
+            continue
+        if rule.pattern.startswith(MARK):
+            tests.append((True, _compile_rule(rule)))
+        else:
+            assert rule.pattern.endswith(MARK), rule.id
+            tests.append((False, _compile_rule(rule.model_copy(update={"pattern": f"(?<={rule.pattern[:-1]}){MARK}"}))))
+    # Any match decides, so the cheap ones go first: those after the marker, then the shortest.
+    return tuple(sorted(tests, key=lambda test: (not test[0], len(test[1].pattern))))
+
+
+def _matches(label: str, before: str | None, after: str | None) -> bool:
+    """Whether a rule of ``label`` matches on the sides given; tried only until one does."""
+    after_window = None if after is None else MARK + after
+    before_window = None if before is None else before + MARK
+    for at_mark, test in _match_tests(label):
+        if at_mark and after_window is not None and test.match(after_window):
+            return True
+        if not at_mark and before_window is not None and test.match(before_window, len(before)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _is_no_count(before: str, after: str) -> bool:
+    """Whether the number is no count at all: "phase 2", "6-month", "45%"."""
+    return _matches("not_count", before, after)
+
+
+@lru_cache(maxsize=4096)
+def _outcome_before(before: str) -> bool:
+    """Whether an outcome cue governs the count from before it: "adverse events occurred in
+    12 patients", "complications (n = 4)" (before-rules end on the marker)."""
+    return _matches("outcome", before, None)
+
+
+def _clause_window(text: str, cand: _Candidate, left: int, right: int) -> tuple[str, str]:
+    """The clause around the count, as the text before and after its number (any marker in
+    it blanked, as the marker stands for the number)."""
     before = text[max(left, cand.start - BEFORE_WINDOW): cand.start].replace(MARK, " ")
     after = text[cand.num_end: min(right, cand.np_end + AFTER_WINDOW)].replace(MARK, " ")
     if cand.kind == "n_equals":
         after = text[cand.end: min(right, cand.end + AFTER_WINDOW)].replace(MARK, " ")
-    return before + MARK + after, len(before)
+    return before, after
 
 
 def _split_cues(cues):
@@ -313,21 +444,13 @@ def _split_cues(cues):
     return after, before
 
 
-def _decide(window: str, mark: int) -> tuple[str | None, str | None, int | None, bool]:
-    """(not_count/outcome verdict, role, distance of the role cue after the count, whether an
-    outcome cue stands right before the count)."""
-    cues = _cues(window, mark)
+def _decide(cues) -> tuple[str | None, str | None, int | None]:
+    """(outcome verdict, role, distance of the role cue after the count) from the cues of a
+    clause (see _cues)."""
     after, before = _split_cues(cues)
     verdict = None
-    # Every not_count rule is anchored on the marker, so any match is decisive: "phase 2",
-    # "6-month", "45%".
-    if any(label == "not_count" for _, _, label in after + before):
-        verdict = "not_count"
     role = role_distance = None
     outcome_distance = None
-    # Before-rules end on the marker, so an outcome cue before the count always governs it
-    # ("adverse events occurred in 12 patients").
-    outcome_before = any(label == "outcome" for _, _, label in before)
     for d, _, label in after:
         if label == "outcome":
             outcome_distance = d if outcome_distance is None else outcome_distance
@@ -342,7 +465,22 @@ def _decide(window: str, mark: int) -> tuple[str | None, str | None, int | None,
                 break
     if verdict is None and outcome_distance is not None and (role_distance is None or outcome_distance < role_distance):
         verdict = "outcome"
-    return verdict, role, role_distance, outcome_before
+    return verdict, role, role_distance
+
+
+def _reports_result(after: str) -> bool:
+    """Whether what follows the count reports a result ("4 cases had diarrhea"): an outcome
+    cue nearer than any role cue, which are therefore read only when there is one."""
+    outcome = _after_cues(after, "outcome")
+    return bool(outcome) and _decide(outcome + _after_cues(after, "role_after"))[0] == "outcome"
+
+
+def _role(before: str, after: str, after_only: bool = False) -> tuple[str | None, int | None]:
+    """(role, distance of its cue when after the count) from the nearest role cue; a bare
+    number takes its role only from a verb right after it, so only after-cues are read."""
+    cues = _after_cues(after, "role_after") if after_only else _cues(before, after, "role")
+    _, role, distance = _decide(cues)
+    return role, distance
 
 
 def _inside_brackets(text: str, position: int, floor: int) -> bool:
@@ -351,6 +489,10 @@ def _inside_brackets(text: str, position: int, floor: int) -> bool:
 
 
 def find_sample_sizes(text: str) -> list[Found]:
+    # The cue caches serve one document (and its total, read next): a clause seldom recurs
+    # in another, and a long run of documents must not grow them.
+    for cache in (_after_cues, _before_cues, _is_no_count, _outcome_before):
+        cache.cache_clear()
     candidates = _candidates(text)
     sentences = _sentences(text)
     kept: list[_Candidate] = []
@@ -379,33 +521,30 @@ def find_sample_sizes(text: str) -> list[Found]:
                 break
         # Whether the number is a count at all is read in its whole clause ("2:1:1" needs
         # the "1:" before it); its role in the stretch up to the neighbouring counts.
-        window, mark = _clause_window(text, cand, clause_left, clause_right)
-        verdict, _, _, outcome_before = _decide(window, mark)
-        window, mark = _clause_window(text, cand, left, right)
-        _, role, role_distance, _ = _decide(window, mark)
-        # The marker stands where the number was: a cue at distance d starts d - 1 characters
-        # after the number's end.
-        cue_start = cand.num_end + max((role_distance or 1) - 1, 0)
-        cue_text = text[cue_start: cue_start + 12]
-        if verdict == "not_count" and cand.kind != "n_equals":
+        before, after = _clause_window(text, cand, clause_left, clause_right)
+        if cand.kind != "n_equals" and _is_no_count(before, after):
             rejected.add(cand.start)
             continue
         if cand.kind == "bare" and _looks_like_year(cand, text):
             rejected.add(cand.start)
             continue
+        # The role is read (by _role, only where it is needed) from the stretch up to the
+        # neighbouring counts.
+        near = _clause_window(text, cand, left, right)
         before_text = text[max(s_start, cand.start - 40): cand.start]
-        is_denominator = bool(_denominator_pattern().search(before_text))
+        is_denominator = _is_denominator(before_text)
         partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
 
         if cand.kind == "n_equals":
             # "complications (n = 4)", "(35.2 +/- 22.3 hours, n = 11)": a result's n.
-            if outcome_before:
+            if _outcome_before(before):
                 continue
             # "a control group (n = 9) was studied": the n of a named group is that arm.
             if GROUP_BEFORE_N.search(text, max(s_start, cand.start - 40), cand.start):
                 cand.role = "arm"
                 kept.append(cand)
                 continue
+            role, role_distance = _role(*near)
             cand.role = role if role in ("enrolled", "randomized", "analyzed", "completed", "withdrawn", "screened") and role_distance is not None and role_distance < 25 else "arm"
             kept.append(cand)
             continue
@@ -413,11 +552,12 @@ def find_sample_sizes(text: str) -> list[Found]:
         if cand.kind == "noun":
             if cand.head in BREAKDOWN_HEADS and _inside_brackets(text, cand.start, s_start) and not is_denominator:
                 continue
+            if not is_denominator and (_reports_result(after) or _outcome_before(before)):
+                continue
+            role, _ = _role(*near)
             if is_denominator:
                 cand.role = role if role in ("arm", "enrolled", "randomized", "analyzed", "completed") else "arm"
                 kept.append(cand)
-                continue
-            if verdict == "outcome" or outcome_before:
                 continue
             # "cases" counts people only where the sentence says what the group did
             # ("80 cases were randomly treated"), never as a bare tally ("in 2 cases").
@@ -441,7 +581,7 @@ def find_sample_sizes(text: str) -> list[Found]:
                 denominator = _number_pattern().match(text, partitive.end())
                 if denominator is not None:
                     phrase = _noun_phrase(text, denominator.end())
-            if phrase is not None and verdict != "outcome" and not regex.search(r"\bin\s?$", before_text):
+            if phrase is not None and not _reports_result(after) and not IN_BEFORE.search(before_text):
                 np_end = phrase[0]
                 tail = text[np_end: min(clause_right, np_end + AFTER_WINDOW)]
                 tail_role = _partitive_role(tail)
@@ -451,7 +591,7 @@ def find_sample_sizes(text: str) -> list[Found]:
                     continue
             # A bare denominator: "(24 of 54) of the CQ-treated patients", "9 of 20 (45%) in
             # the treatment group".
-        if is_denominator and verdict != "not_count":
+        if is_denominator:
             sentence = text[s_start:s_end]
             if _mentions_people(sentence) and not _counts_something_else(text, cand.num_end):
                 cand.role = "arm"
@@ -459,12 +599,17 @@ def find_sample_sizes(text: str) -> list[Found]:
                 continue
         # "15 were lost to follow-up", "263 (87.4%) completed", "27 were assigned to": the
         # role's verb must follow the number at once.
-        if role is not None and role_distance is not None and verdict != "outcome":
-            lead = BARE_LEAD.match(text, cand.num_end)
-            if lead is not None and role_distance <= lead.end() - cand.num_end + 1 and not PREPOSITION.match(cue_text):
-                cand.role = role
-                kept.append(cand)
-                continue
+        lead = BARE_LEAD.match(text, cand.num_end)
+        if lead is not None and not _reports_result(after):
+            role, role_distance = _role(*near, after_only=True)
+            if role is not None and role_distance is not None:
+                # The marker stands where the number was: a cue at distance d starts d - 1
+                # characters after the number's end.
+                cue_start = cand.num_end + max(role_distance - 1, 0)
+                if role_distance <= lead.end() - cand.num_end + 1 and not PREPOSITION.match(text, cue_start, cue_start + 12):
+                    cand.role = role
+                    kept.append(cand)
+                    continue
         cand.role = None
     unused = [c for c in candidates if c.start not in rejected]
     kept = _add_coordinated(text, unused, kept, sentences)
@@ -498,8 +643,7 @@ def _partitive_role(tail: str) -> str | None:
     """What a partitive numerator's group did, read after its noun phrase: only roles a
     subset of the population can take (completed, withdrawn, analyzed, randomized, began a
     trial)."""
-    window = MARK + tail.replace(MARK, " ")
-    cues = sorted((d, length, label) for is_after, d, length, label in _cues(window, 0) if is_after)
+    cues = sorted((d, length, label) for _, d, length, label in _after_cues(tail.replace(MARK, " "), "after"))
     for d, _, label in cues:
         if label == "outcome":
             return None
@@ -510,9 +654,16 @@ def _partitive_role(tail: str) -> str | None:
     return None
 
 
+# "controlled in 13 of the 30 neonates": a partitive after "in" reports a result.
+IN_BEFORE = regex.compile(r"\bin\s?$")
+WORD = regex.compile(r"[A-Za-z-]+")
+# The word (or percent sign) after a denominator.
+NEXT_WORD_OR_PERCENT = regex.compile(r" ?(%|[A-Za-z][\w-]*)")
+
+
 def _mentions_people(sentence: str) -> bool:
     nouns = _participant_nouns()
-    words = {w.lower() for w in regex.findall(r"[A-Za-z-]+", sentence)}
+    words = {w.lower() for w in WORD.findall(sentence)}
     return bool(words & nouns) or bool(GROUP_WORD.search(sentence))
 
 
@@ -520,11 +671,16 @@ def _counts_something_else(text: str, pos: int) -> bool:
     """A denominator followed by its own noun counts that noun: "one of three treatments",
     "2 of 4 weeks"; a participant noun would have made it a noun mention already, so any
     word but a preposition or conjunction ("9 of 20 in the treatment group") disqualifies."""
-    word = regex.match(r" ?(%|[A-Za-z][\w-]*)", text[pos: pos + 40])
+    word = NEXT_WORD_OR_PERCENT.match(text[pos: pos + 40])
     if not word:
         return False
     word = word.group(1).lower()
     return word == "%" or (word not in STOP_WORDS and word not in _participant_nouns())
+
+
+COORDINATION_GAP = regex.compile(r",? (?:and|or) |, ")
+# "between 14 and 20 patients", "aged 20 and ...": the first number is a range's end.
+RANGE_START_BEFORE = regex.compile(r"\b(?:between|from|aged?)\s?$", regex.I)
 
 
 def _add_coordinated(text, candidates, kept, sentences):
@@ -539,11 +695,11 @@ def _add_coordinated(text, candidates, kept, sentences):
         while j < len(candidates):
             nxt = candidates[j]
             gap = text[cand.num_end: nxt.start]
-            if not regex.fullmatch(r",? (?:and|or) |, ", gap):
+            if not COORDINATION_GAP.fullmatch(gap):
                 break
             if nxt.start in by_start and by_start[nxt.start].kind == "noun" and nxt.num_end == by_start[nxt.start].num_end:
                 before = text[max(0, cand.start - 12): cand.start]
-                if regex.search(r"\b(?:between|from|aged?)\s?$", before, regex.I):
+                if RANGE_START_BEFORE.search(before):
                     break
                 cand.role = by_start[nxt.start].role
                 kept.append(cand)
@@ -604,10 +760,11 @@ def _add_parallel(text, candidates, kept, sentences):
     for cand in candidates:
         if cand.start in kept_starts or cand.kind != "bare":
             continue
+        # The group after the number first: it rules out most numbers at once.
+        if not PARALLEL_AFTER.match(text, cand.num_end):
+            continue
         s_start, _ = _enclosing(sentences, cand.start)
         if not PARALLEL.search(text[max(s_start, cand.start - 12): cand.start]):
-            continue
-        if not PARALLEL_AFTER.match(text, cand.num_end):
             continue
         at = bisect.bisect_left(starts, cand.start) - 1
         if at < 0 or starts[at] < s_start:
@@ -618,6 +775,13 @@ def _add_parallel(text, candidates, kept, sentences):
         bisect.insort(starts, cand.start)
         by_start[cand.start] = cand
     return kept
+
+
+# A list item's start: the sentence start, after a clause mark or "and".
+LIST_ITEM_BEFORE = regex.compile(r"(?:^|[,;:] (?:and )?| and )$")
+# What the group of a listed count did: "15 were lost", "45 refused".
+DISPOSITION_VERB = regex.compile(r"(?: \w+)? [a-z]+ed\b")
+DIED = regex.compile(r" (?:died|deceased)\b")
 
 
 def _add_disposition_lists(text, candidates, kept, sentences):
@@ -636,18 +800,21 @@ def _add_disposition_lists(text, candidates, kept, sentences):
             before = text[max(s_start, cand.start - 6): cand.start]
             if cand.start in kept_starts:
                 continue
-            if not (cand.start == s_start or regex.search(r"(?:^|[,;:] (?:and )?| and )$", before)):
+            if not (cand.start == s_start or LIST_ITEM_BEFORE.search(before)):
                 continue
-            if cand.kind not in ("bare", "noun") or not regex.match(r"(?: \w+)? [a-z]+ed\b", text[cand.np_end: cand.np_end + 30]):
+            if cand.kind not in ("bare", "noun") or not DISPOSITION_VERB.match(text[cand.np_end: cand.np_end + 30]):
                 continue
             cand.role = "withdrawn"
             kept.append(cand)
             kept_starts.add(cand.start)
         for c in kept:
             if c.role is not None and s_start <= c.start < s_end and c.kind in ("noun", "bare"):
-                if regex.match(r" (?:died|deceased)\b", text[c.np_end: c.np_end + 12]):
+                if DIED.match(text[c.np_end: c.np_end + 12]):
                     c.role = "withdrawn"
     return kept
+
+
+SHARED_ROLE_GAP = regex.compile(r"(?: \([^()]{0,40}\))?,? (?:and|or) (?:the )?")
 
 
 def _share_coordinated_roles(text: str, kept: list[_Candidate]) -> None:
@@ -656,11 +823,11 @@ def _share_coordinated_roles(text: str, kept: list[_Candidate]) -> None:
     for i in range(len(kept) - 2, -1, -1):
         cur, nxt = kept[i], kept[i + 1]
         gap = text[cur.np_end: nxt.start]
-        if regex.fullmatch(r"(?: \([^()]{0,40}\))?,? (?:and|or) (?:the )?", gap) and cur.kind == nxt.kind == "noun":
+        if SHARED_ROLE_GAP.fullmatch(gap) and cur.kind == nxt.kind == "noun":
             if cur.role == "enrolled" and nxt.role != "enrolled":
                 # Only when the first had no cue of its own.
                 window = text[cur.np_end: nxt.start]
-                if not any(label in ROLES for _, _, _, label in _cues(MARK + window, 0)):
+                if not any(label in ROLES for _, _, _, label in _after_cues(window, "role_after")):
                     cur.role = nxt.role
 
 
@@ -725,7 +892,7 @@ def _has_enrolment_cue(text: str, mention: Found, sentence: tuple[int, int]) -> 
     number_end = _number_end(text, mention)
     before = text[max(sentence[0], mention.start - BEFORE_WINDOW): mention.start].replace(MARK, " ")
     after = text[number_end: min(sentence[1], number_end + AFTER_WINDOW)].replace(MARK, " ")
-    cues = sorted((d, length, label) for is_after, d, length, label in _cues(before + MARK + after, len(before))
+    cues = sorted((d, length, label) for is_after, d, length, label in _cues(before, after, "role")
                   if label in ROLES)
     return bool(cues) and cues[0][2] == "enrolled"
 
@@ -782,9 +949,10 @@ class SampleSizeExtractor:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        found = find_sample_sizes(doc.text)
+        text = doc.text  # built from the tokens on every access
+        found = find_sample_sizes(text)
         write_spans(doc, self.spans_key, found)
-        doc._.sample_size = total_sample_size(doc.text, found)
+        doc._.sample_size = total_sample_size(text, found)
         return doc
 
 

@@ -169,6 +169,29 @@ POSITIVES = [
     ("Plasma AVP was suppressed only by the 10 mg dose", [("10 mg", 10.0, None, None, "mg", None)]),
     ("long-chain triglyceride propofol (2.5 mg/kg)", [("2.5 mg/kg", 2.5, None, None, "mg/kg", None)]),
     ("oral 17beta-estradiol (2 mg daily)", [("2 mg", 2.0, None, None, "mg", "daily")]),
+    # Issue forms: a bare flattened "10E6", superscript exponents kept as Unicode, a single dose, units.
+    ("Patients received 10E6 cells", [("10E6 cells", 1e6, None, None, "cells", None)]),
+    ("Patients received 2 X 10E6 cells/kg", [("2 X 10E6 cells/kg", 2e6, None, None, "cells/kg", None)]),
+    ("1-2 × 10⁶ cells/kg", [("1-2 × 10⁶ cells/kg", 1e6, 2e6, None, "cells/kg", None)]),
+    ("Patients received 15 ± 4.5 × 10⁶ cells", [("15 ± 4.5 × 10⁶ cells", 1.5e7, None, 4.5e6, "cells", None)]),
+    ("vaccinations contained 10⁷ BCG organisms", [("10⁷ BCG organisms", 1e7, None, None, "cells", None)]),
+    ("1.5 million cells/kg", [("1.5 million cells/kg", 1.5e6, None, None, "cells/kg", None)]),
+    ("a single dose of 10 mg", [("10 mg", 10.0, None, None, "mg", "single")]),
+    ("10 mg as a single dose", [("10 mg", 10.0, None, None, "mg", "single")]),
+    ("a single intravenous dose of 0.5 mg/kg", [("0.5 mg/kg", 0.5, None, None, "mg/kg", "single")]),
+    ("doses of 5 and 10 mg respectively", [("5", 5.0, None, None, "mg", None), ("10 mg", 10.0, None, None, "mg", None)]),
+    ("drug 5 mg three times daily", [("5 mg", 5.0, None, None, "mg", "three times daily")]),
+    ("docetaxel 75 mg/m2 every three weeks", [("75 mg/m2", 75.0, None, None, "mg/m2", "every three weeks")]),
+    ("vitamin D 500 IU daily", [("500 IU", 500.0, None, None, "IU", "daily")]),
+    ("vitamin D3 2000 international units daily", [("2000 international units", 2000.0, None, None, "IU", "daily")]),
+    ("heparin 500 IU/kg", [("500 IU/kg", 500.0, None, None, "IU/kg", None)]),
+    ("5 mcg/kg", [("5 mcg/kg", 5.0, None, None, "ug/kg", None)]),
+    ("drug 5 mg/kg/d", [("5 mg/kg/d", 5.0, None, None, "mg/kg/day", None)]),
+    ("drug 5 mg/m²", [("5 mg/m²", 5.0, None, None, "mg/m2", None)]),
+    # A modified cell product named by a capitalized suffix on the cell noun.
+    ("2 × 10^6 MSC-NTF/kg", [("2 × 10^6 MSC-NTF/kg", 2e6, None, None, "cells/kg", None)]),
+    ("1 × 10^6 MSC-NTF cells/kg", [("1 × 10^6 MSC-NTF cells/kg", 1e6, None, None, "cells/kg", None)]),
+    ("5 × 10^6 MSC-IL10 cells", [("5 × 10^6 MSC-IL10 cells", 5e6, None, None, "cells", None)]),
 ]
 
 
@@ -232,6 +255,12 @@ NEGATIVES = [
     "high in fiber (18 g of dietary fiber per 1000 kcal)",
     "formula milk containing 1.2 mg of iron per 100 ml",
     "propofol injected at 1 mL/s",
+    "plasma level of 5 ng/mL",
+    "the plasma level was 5 ng/mL",
+    "plasma concentration reached 5 ng/mL",
+    "Cmax of 5 ng/mL",
+    "a Cmax of 120 ng",
+    "serum creatinine of 1.2 mg/dL",
     # Durations, percentages, formulation strengths in %, years, ages, labels.
     "treated for 12 weeks",
     "a 2-h infusion",
@@ -250,6 +279,7 @@ NEGATIVES = [
     "a 1.5 cm incision",
     "10 cells",
     "a single dose of MSC-NTF cells",
+    "2 × 10^6 MSC-treated patients",
     "1,000 patients with stem cells",
     "2000 donor cells",
     # A count with no unit and no counted dose before it.

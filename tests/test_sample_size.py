@@ -95,6 +95,16 @@ POSITIVES = [
     ("Seventeen of 20 (85%) women in the control group developed preeclampsia, whereas 9 of 20 (45%) in the treatment group did.",
      [(20, "arm"), (20, "arm")]),
     ("Relapses occurred in 21 (43%) of 49 patients.", [(49, "arm")]),
+    # a singular label takes one number: after "study 1," the next number is a count again
+    ("In study 1, 40 patients were enrolled; in study 2, 60 patients were enrolled.",
+     [(40, "enrolled"), (60, "enrolled")]),
+    ("One hundred twenty patients were enrolled.", [(120, "enrolled")]),
+    ("Three hundred and forty-one patients were randomized.", [(341, "randomized")]),
+    ("Patients were assigned to placebo (N = 23) or drug (N = 25).", [(23, "arm"), (25, "arm")]),
+    ("In 2005, 40 patients were enrolled.", [(40, "enrolled")]),
+    # "data of" marks the analysed group, however the phrase before it runs
+    ("The mean data of all 11 subjects were obtained.", [(11, "analyzed")]),
+    ("Forty-four percent (24 of 54) of the CQ-treated patients were therapeutic failures.", [(54, "arm")]),
 ]
 
 
@@ -143,6 +153,9 @@ NEGATIVES = [
     "Blunted ACTH was seen in 2 cases.",
     "One patient had a rash.",
     "Groups 1, 2, and 4 will receive a single dose.",
+    "Doses were given on days 1, 3, 7, 10, and 14 after transplantation.",
+    "Patients aged between 20 and 75 years were eligible.",
+    "Patients 20 to 75 years old were eligible.",
     "Enrolment continues until at least 3 patients in the preceding group have completed treatment.",
     "There were 40 recurrences in the control group and 25 in the ASI group.",
     "Patients were followed for 8-12 weeks.",
@@ -152,6 +165,9 @@ NEGATIVES = [
     "The mean age was 55 years.",
     "Patients received one of three treatments.",
     "Seventy percent (n = 30) of the sample population displayed a lower output.",
+    "Grade 4 toxicity (n = 0) was not seen.",
+    "n = 0",
+    "12 patients were treatment failures.",
     "Ten patients (3 men and 7 women)",  # the breakdown is not counted; only "Ten patients" is
 ]
 
@@ -188,6 +204,10 @@ TOTALS = [
     # phases or studies summed
     ("Among the 12 patients in the phase 1/2 trial and the 14 patients in the phase 2a trial the treatment was safe.", 26),
     ("We studied 20 patients with Raynaud's syndrome and ten healthy volunteers.", 30),
+    ("In study 1, 40 patients were enrolled; in study 2, 60 patients were enrolled.", 100),
+    ("In phase 1, 12 patients were enrolled, and in phase 2, 30 patients were enrolled.", 42),
+    ("Patients were randomized to drug (n = 40) or placebo (n = 38).", 78),
+    ("Between 1998 and 2003, 120 patients were enrolled.", 120),
     # screened never counts
     ("We screened 300 patients; 120 were enrolled.", 120),
     ("300 patients were screened. 150 patients were randomized.", 150),
@@ -268,3 +288,31 @@ def test_pathological_input_is_fast(text):
     started = time.perf_counter()
     find_sample_sizes(text)
     assert time.perf_counter() - started < 10
+
+
+# The speed-ups read some rules in a rewritten form; each must find what the rule as written does.
+CLAUSES = [
+    "In phase 2, ", "Of the 120 screened, ", "patients aged 18 to ", "were randomized (n = ", "mean age ",
+    "a total of ", "Groups 1, 2, and ", "complications (n = ", "adverse events occurred in ", "9 of ",
+    "Twenty-one (43%) of the ", "up to ", "3.5 ± 1.2, ", "in March 2004, ", "5 vs. ", "x", "",
+    "13 of the\n", "13 of \n", "one out of ", "study 1, ", "In phase ", "phases 1 and ", "on day ",
+]
+
+
+@pytest.mark.parametrize("before", CLAUSES)
+def test_rules_rewritten_to_look_behind_find_what_they_find_searched(before):
+    import regex as regex_module
+
+    from pipeline import sample_size as ss
+    from pipeline.numbers import spelled_number_pattern
+    from pipeline.resources import load_rules
+
+    rules = load_rules("sample_size_roles.jsonl")
+    for label in ("not_count", "outcome"):
+        searched = any(ss._compile_rule(rule).search(before + ss.MARK) for rule in rules
+                       if rule.label == label and not rule.pattern.startswith(ss.MARK))
+        assert ss._matches(label, before, None) == searched, label
+    denominator = regex_module.compile(
+        rf"(?:\b\d{{1,7}}|{spelled_number_pattern()})(?: ?\( ?\d{{1,3}}(?:[.·]\d{{1,2}})? ?%\))?,? (?:out )?of (?:the |these |those |all )?$",
+        regex_module.I | regex_module.V1)
+    assert ss._is_denominator(before) == bool(denominator.search(before))
