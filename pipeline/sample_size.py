@@ -86,32 +86,15 @@ PERCENT_AFTER = regex.compile(r"\G ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\)")
 
 # Words that end a noun phrase without a head: function words and verbs that sit between a
 # number and anything else ("20 of the", "12 were", "3 to 5").
-STOP_WORDS = frozenset(
-    """a an the of in on at to for from by with without within into onto and or nor but vs
-    versus than as per each every all both either neither any some were was is are be been
-    being will would had has have who whom whose which that this these those it its their
-    they we our not no also only respectively received underwent completed did do does
-    after before during over under between among amongst about approximately nearly almost
-    more less fewer such other another same""".split()
-)
+STOP_WORDS = load_word_list("sample_size_stop_words.txt")
 
 # Words that make the number a quantity of something else: time, units, repeated events,
 # places. A noun phrase that reaches one has no participant head.
-UNIT_WORDS = frozenset(
-    """year years yr yrs month months mo week weeks wk wks day days d hour hours h hr hrs
-    minute minutes min mins second seconds sec s mg g kg mcg µg ug ng ml l dl mmol mol meq
-    iu u unit units gy cm mm m km kcal cal mmhg bpm times fold dose doses cycle cycles
-    session sessions course courses visit visits injection injections infusion infusions
-    tablet tablets capsule capsules cigarette cigarettes point points item items question
-    questions domain domains center centers centre centres site sites hospital hospitals
-    country countries city cities trial trials study studies group groups arm arms cohort
-    cohorts phase phases percent episodes events attacks procedures operations cells
-    copies samples specimens biopsies lesions teeth-sites""".split()
-)
+UNIT_WORDS = load_word_list("sample_size_unit_words.txt")
 
 # Sex and age words: inside brackets after a count ("(3 men and 7 women, aged 48-63 yr)",
 # "(49 boys, 7 girls)") they break the group down and are not counts of their own.
-BREAKDOWN_HEADS = frozenset("men women males females boys girls".split())
+BREAKDOWN_HEADS = load_word_list("sample_size_breakdown_heads.txt")
 
 # What a count's number may be preceded by for it to be the numerator of "N of M".
 PARTITIVE_AFTER = regex.compile(
