@@ -44,8 +44,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Mapping, Optional, Sequence
 
@@ -53,7 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
-from pipeline.resources import load_rules, load_word_list
+from pipeline.resources import load_rules, load_word_list, read_pattern_bytes
 
 DRUG = "DRUG"
 DISEASE = "DISEASE"
@@ -145,15 +143,6 @@ class Lexicon:
 
 class LexiconFileError(ValueError):
     """The compiled lexicon is missing, malformed or built with another key version."""
-
-
-def read_pattern_bytes(name: str) -> bytes:
-    """A file of patterns/ as bytes (the package pipeline.patterns, or the folder in a checkout)."""
-    try:
-        folder = resources.files("pipeline.patterns")
-    except ModuleNotFoundError:
-        folder = Path(__file__).resolve().parent.parent / "patterns"
-    return folder.joinpath(name).read_bytes()
 
 
 def read_compiled(name: str) -> dict[str, tuple[Entry, ...]]:

@@ -80,10 +80,14 @@ def _comparator(written: str) -> str:
     return COMPARATORS[written]
 
 
+# The same boundaries, searched backwards from a p-value, so finding its sentence does not
+# rescan the text before it for every p-value of the document.
+SENTENCE_END_BEFORE = regex.compile(SENTENCE_END.pattern, regex.REVERSE)
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    left = 0
-    for boundary in SENTENCE_END.finditer(text, 0, start):
-        left = boundary.end()
+    left_match = SENTENCE_END_BEFORE.search(text, 0, start)
+    left = left_match.end() if left_match else 0
     right_match = SENTENCE_END.search(text, end)
     right = right_match.start() if right_match else len(text)
     return text[left:right]

@@ -56,12 +56,16 @@ class Rule(BaseModel):
 _SOURCE_PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 
 
-def read_pattern_text(name: str) -> str:
+def read_pattern_bytes(name: str) -> bytes:
     try:
         folder = resources.files("pipeline.patterns")
     except ModuleNotFoundError:
         folder = _SOURCE_PATTERNS
-    return folder.joinpath(name).read_text(encoding="utf-8")
+    return folder.joinpath(name).read_bytes()
+
+
+def read_pattern_text(name: str) -> str:
+    return read_pattern_bytes(name).decode("utf-8")
 
 
 @lru_cache(maxsize=None)

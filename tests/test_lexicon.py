@@ -19,10 +19,9 @@ from pipeline.lexicon import (
     SOURCE_DRUGS,
     SOURCE_TRIALFACTS,
     load_lexicon,
-    read_pattern_bytes,
     term_key,
 )
-from pipeline.resources import load_rules, load_word_list
+from pipeline.resources import load_rules, load_word_list, read_pattern_bytes
 
 from support import ROOT
 
