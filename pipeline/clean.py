@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import unicodedata
 from dataclasses import dataclass, field
 
 import regex
@@ -117,6 +118,17 @@ def _folds() -> _Folds:
         table[ord(source)] = ""
     chars = "".join(regex.escape(chr(c)) for c in table)
     return _Folds(table, regex.compile(f"[{chars}]"))
+
+
+# Decimal digits of other scripts ("٣", and digits newer than Python's Unicode tables, which the
+# regex module still calls \d): folded one for one to ASCII where Python knows their value, else
+# to U+FFFD, so the number grammar only ever reads 0-9.
+OTHER_SCRIPT_DIGIT = regex.compile(r"(?![0-9])\d")
+
+
+def _ascii_digit(char: str) -> str:
+    value = unicodedata.digit(char, None)
+    return "\ufffd" if value is None else str(value)
 
 
 # A flattened superscript: "× 106" (10^6) after a mantissa and a multiplication sign.
@@ -245,6 +257,8 @@ class Cleaner:
         pos = start
         chunk = raw[start:end]
         edits = [(m.start(), m.end(), self._folds.table[ord(m.group())]) for m in self._folds.pattern.finditer(chunk)]
+        if not chunk.isascii():
+            edits.extend((m.start(), m.end(), _ascii_digit(m.group())) for m in OTHER_SCRIPT_DIGIT.finditer(chunk))
         folded_once = chunk.translate(self._folds.table) if edits else chunk
         # Folding is length-preserving except for removed characters; repair powers of ten
         # on the folded text, then emit copies and edits in raw order.

@@ -65,6 +65,8 @@ def test_every_clean_character_maps_into_the_raw_file(cleaner, doc_id):
     ("\u221210 dB", "-10 dB"),
     ("5 \u03bcg", "5 µg"),
     ("soft\u00adhyphen", "softhyphen"),
+    ("P = 0.\u0663", "P = 0.3"),          # an Arabic-Indic digit, read as 3
+    ("n = \U000116d0", "n = \ufffd"),     # a digit Python's Unicode tables do not know
 ])
 def test_folds_and_repairs(cleaner, raw, clean):
     assert cleaner(raw).text == clean
