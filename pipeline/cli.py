@@ -21,7 +21,6 @@ import shutil
 import signal
 import sys
 import threading
-import tempfile
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_GOLD = 0, 1, 2, 3
@@ -54,28 +53,12 @@ def expand_inputs(arguments: list[str]) -> list[Path]:
     return paths
 
 
-class Progress:
-    """A one-line counter on stderr, only when a person is watching a longer run."""
-
-    def __init__(self, total: int, quiet: bool):
-        self.total = total
-        self.enabled = not quiet and total > 5 and sys.stderr.isatty()
-
-    def step(self, done: int, name: str) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\r[{done}/{self.total}] {name[:60]:<60}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r" + " " * 80 + "\r")
-
-
 class AtomicOutput:
     """Write to a temporary file beside the target and rename it into place on success."""
 
-    def __init__(self, target: str | None):
+    def __init__(self, target: str | None, newline: str | None = None):
         self.target = target
+        self.newline = newline
         self.tmp_path = None
 
     def __enter__(self):
@@ -84,8 +67,9 @@ class AtomicOutput:
         directory = os.path.dirname(os.path.abspath(self.target))
         if not os.path.isdir(directory):
             raise UsageError(f"{self.target}: directory {directory} does not exist")
-        fd, self.tmp_path = tempfile.mkstemp(prefix=".trialfacts-", suffix=".tmp", dir=directory)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        from .runner import open_temporary
+
+        self.handle, self.tmp_path = open_temporary(Path(self.target), newline=self.newline)
         return self.handle
 
     def __exit__(self, exc_type, exc, tb):
@@ -100,36 +84,145 @@ class AtomicOutput:
         return False
 
 
-def build_extractor(args):
-    from .extract import Extractor
+def build_extractor(args, options=None):
+    """This process's pipeline (built once; worker processes forked later inherit it)."""
+    from .runner import process_extractor
 
-    model = args.model
     try:
-        return Extractor(model=model, max_chars=args.max_chars)
+        return process_extractor(options or run_options(args))
     except OSError as exc:
-        raise UsageError(f"--model {model}: cannot be loaded ({str(exc).splitlines()[0]})") from exc
+        raise UsageError(f"--model {args.model}: cannot be loaded ({str(exc).splitlines()[0]})") from exc
+
+
+def run_options(args):
+    from .runner import RunOptions
+
+    return RunOptions(model=args.model, max_chars=args.max_chars,
+                      output_format=getattr(args, "format", "jsonl"), bom=getattr(args, "bom", False))
+
+
+def input_documents(args, paths: list[Path]):
+    """The input items (documents, or errors of records that cannot be read), streamed."""
+    from .sources import iter_documents
+
+    return iter_documents(paths, input_format=args.input_format, id_field=args.id_field,
+                          text_field=args.text_field)
+
+
+def countable_total(args, paths: list[Path]) -> int | None:
+    """How many documents, when that is known before reading: plain files only."""
+    from .sources import detect_format
+
+    if args.input_format == "txt":
+        return len(paths)
+    if args.input_format == "auto" and all(detect_format(p) == "txt" for p in paths):
+        return len(paths)
+    return None
+
+
+def is_part_folder(target: str | None) -> bool:
+    return target is not None and (target.endswith(("/", os.sep)) or os.path.isdir(target))
 
 
 def run_extract(args) -> int:
-    paths = expand_inputs(args.inputs)
-    from .models import ErrorRecord
+    from .progress import ProgressBar
 
-    extractor = build_extractor(args)
-    failed = 0
-    progress = Progress(len(paths), args.quiet)
-    with AtomicOutput(args.output) as out:
-        for done, record in enumerate(extractor.extract_files(paths), start=1):
-            if isinstance(record, ErrorRecord):
-                failed += 1
-                _say(f"error: {record.source}: {record.error}")
-            out.write(record.model_dump_json(exclude_none=False) + "\n")
-            progress.step(done, record.doc_id)
-            _check_stop()
+    paths = expand_inputs(args.inputs)
+    if args.workers < 0:
+        raise UsageError("--workers: expected 1 or more (0 for one per core)")
+    workers = args.workers or os.cpu_count() or 1
+    parts = is_part_folder(args.output)
+    if (args.resume or args.dask) and not parts:
+        raise UsageError(f"{'--resume' if args.resume else '--dask'} writes part files: give -o DIR/ "
+                         "(a folder, with a trailing slash)")
+    if args.part_size < 1:
+        raise UsageError("--part-size: expected 1 or more")
+    if args.bom and args.format == "jsonl":
+        raise UsageError("--bom goes with --format csv or tsv")
+    options = run_options(args)
+    progress = ProgressBar(countable_total(args, paths), quiet=args.quiet)
+
+    def report(record) -> None:
+        if hasattr(record, "error"):
+            _say(f"error: {record.source}: {record.error}")
+        progress.step()
+        _check_stop()
+
+    if parts:
+        return _extract_to_parts(args, paths, options, workers, progress, report)
+
+    from .runner import extract_in_order, record_sink
+
+    documents = failed = 0
+    if not args.dask:
+        # Loaded before the output file is opened: a model that cannot be loaded is a usage error.
+        build_extractor(args, options)
+    with AtomicOutput(args.output, newline="" if args.format != "jsonl" else None) as out:
+        write = record_sink(out, options)
+        for record in extract_in_order(input_documents(args, paths), options, workers):
+            write(record)
+            documents += 1
+            failed += hasattr(record, "error")
+            report(record)
     progress.close()
-    where = args.output or "standard output"
     if not args.quiet:
-        _say(f"read {len(paths)}, extracted {len(paths) - failed}, failed {failed}; wrote {where}")
+        _say(f"read {documents}, extracted {documents - failed}, failed {failed}; "
+             f"wrote {args.output or 'standard output'}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _extract_to_parts(args, paths, options, workers, progress, report) -> int:
+    from .runner import PartFolderError, extract_to_parts, manifest_for, prepare_part_folder, write_done
+
+    folder = Path(args.output)
+    settings = {"input_format": args.input_format, "id_field": args.id_field, "text_field": args.text_field,
+                "part_size": args.part_size, "format": args.format, "bom": args.bom,
+                "model": args.model, "max_chars": args.max_chars}
+    manifest = manifest_for([str(p) for p in paths], settings)
+    if not folder.parent.is_dir():
+        raise UsageError(f"{args.output}: directory {folder.parent} does not exist")
+    try:
+        prepare_part_folder(folder, manifest, args.resume)
+    except PartFolderError as exc:
+        raise UsageError(str(exc)) from exc
+    items = input_documents(args, paths)
+    if args.dask:
+        totals = _extract_on_dask(args, items, folder, options, workers)
+    else:
+        build_extractor(args, options)
+        totals = extract_to_parts(items, folder, options, workers, args.part_size, args.resume, report)
+    progress.close()
+    write_done(folder, {"documents": totals.documents, "failed": totals.failed,
+                        "parts": totals.parts_written + totals.parts_resumed})
+    if not args.quiet:
+        resumed = (f" ({totals.documents_resumed} of them in {totals.parts_resumed} parts complete before)"
+                   if totals.parts_resumed else "")
+        _say(f"read {totals.documents}{resumed}, extracted {totals.documents - totals.failed}, "
+             f"failed {totals.failed}; wrote {totals.parts_written} part(s) to {folder}")
+    return EXIT_FAILED if totals.failed else EXIT_OK
+
+
+def _extract_on_dask(args, items, folder: Path, options, workers: int):
+    from .dask_runner import DaskUnavailable, connect, extract_on_dask
+
+    try:
+        client, cluster = connect(args.dask, workers)
+    except DaskUnavailable as exc:
+        raise UsageError(str(exc)) from exc
+    except (OSError, TimeoutError) as exc:
+        raise UsageError(f"--dask {args.dask}: cannot connect to the scheduler ({exc})") from exc
+
+    def on_part(result: dict) -> None:
+        for error in result["errors"]:
+            _say(f"error: {error}")
+        _check_stop()
+
+    try:
+        return extract_on_dask(client, items, folder, options, args.part_size, args.resume, on_part)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 # Set by SIGINT and SIGTERM. The handler also raises KeyboardInterrupt at once, except inside a
@@ -182,6 +275,9 @@ def _raw_texts(predictions, corpus: Path | None) -> dict[str, str]:
 
     texts = {}
     for doc_id, record in predictions.items():
+        if isinstance(record, TrialRecord) and record.text is not None:
+            texts[doc_id] = record.text  # a stream record carries its text
+            continue
         candidates = []
         if isinstance(record, TrialRecord) and record.source:
             candidates.append(Path(record.source))
@@ -235,15 +331,20 @@ def run_evaluate(args) -> int:
         if corpus is None or not corpus.is_dir():
             raise UsageError(f"{args.corpus}: corpus directory not found (or give --predictions FILE)")
         paths = sorted(corpus.glob("*.txt"))
+        from .progress import ProgressBar
+
         extractor = build_extractor(args)
-        progress = Progress(len(paths), args.quiet)
+        progress = ProgressBar(len(paths), args.quiet)
         predictions = {}
-        for done, record in enumerate(extractor.extract_files(paths), start=1):
+        for record in extractor.extract_files(paths):
             predictions[record.doc_id] = record
-            progress.step(done, record.doc_id)
+            progress.step()
             _check_stop()
         progress.close()
-    report = evaluate(predictions, gold_dir, _raw_texts(predictions, corpus), corpus)
+    raw_texts = _raw_texts(predictions, corpus)
+    report = evaluate(predictions, gold_dir, raw_texts, corpus)
+    if args.html:
+        _write_comparison(args.html, report, predictions, gold_dir, raw_texts, corpus)
     if args.json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -264,6 +365,143 @@ def run_evaluate(args) -> int:
         _say(f"{len(report.gold_errors)} gold file(s) could not be used; see the report")
         status = max(status, EXIT_BAD_GOLD)
     return status
+
+
+def _write_comparison(target: str, report, predictions, gold_dir: Path, raw_texts, corpus) -> None:
+    from .evaluate import Report, load_gold_folder
+    from .review import render_comparison_report
+
+    golds = load_gold_folder(gold_dir, Report(), corpus)  # a fresh report: errors are counted once
+    page = render_comparison_report(report, predictions, golds, raw_texts)
+    with AtomicOutput(target) as out:
+        out.write(page)
+    _say(f"wrote {target}")
+
+
+def records_with_texts(args):
+    """(raw text, record) for each document of the input files (extracted now) or of
+    --predictions (texts from the records, their source files, or --corpus). A record whose
+    text cannot be found becomes an error record: a view without its text shows nothing."""
+    from .extract import InputError, read_raw
+    from .models import ErrorRecord, TrialRecord
+
+    if args.predictions:
+        if args.inputs:
+            raise UsageError("give input files or --predictions FILE, not both")
+        predictions = _load_predictions(Path(args.predictions))
+        texts = _raw_texts(predictions, Path(args.corpus) if args.corpus else None)
+        for doc_id, record in predictions.items():
+            if isinstance(record, TrialRecord) and doc_id not in texts:
+                record = ErrorRecord(doc_id=doc_id, source=record.source,
+                                     error="its text was not found (the source file is gone; give --corpus DIR)")
+            yield texts.get(doc_id), record
+        return
+    if not args.inputs:
+        raise UsageError("give input files to extract, or --predictions FILE")
+    extractor = build_extractor(args)
+    for item in input_documents(args, expand_inputs(args.inputs)):
+        record = extractor.extract(item)
+        raw = None
+        if isinstance(record, TrialRecord):
+            try:
+                raw = record.text if record.text is not None else read_raw(item.path)
+            except (OSError, InputError) as exc:  # the file changed under us
+                record = ErrorRecord(doc_id=record.doc_id, source=record.source, error=str(exc))
+        yield raw, record
+        _check_stop()
+
+
+def run_show(args) -> int:
+    from .review import write_pages
+
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{args.output}: exists and is not a folder")
+    if not out_dir.parent.is_dir():
+        raise UsageError(f"{args.output}: directory {out_dir.parent} does not exist")
+    items = list(records_with_texts(args))
+    failed = 0
+    for _, record in items:
+        if hasattr(record, "error"):
+            _say(f"error: {record.source or record.doc_id}: {record.error}")
+            failed += 1
+    out_dir.mkdir(exist_ok=True)
+    written = write_pages(items, out_dir)
+    if not args.quiet:
+        _say(f"wrote {len(written) - 1} page(s) and {out_dir / 'index.html'}; {failed} without a page")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def run_export_brat(args) -> int:
+    from .brat import BratError, export_brat
+
+    if sum(map(bool, (args.inputs, args.predictions, args.gold))) != 1:
+        raise UsageError("give one of: input files, --predictions FILE, or --gold DIR (with --corpus DIR)")
+    items, failed = [], 0
+    for raw, record in (_gold_with_texts(args) if args.gold else records_with_texts(args)):
+        if hasattr(record, "error"):
+            _say(f"error: {record.source or record.doc_id}: {record.error} (not exported)")
+            failed += 1
+        else:
+            items.append((raw, record))
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        written = export_brat(items, out_dir, include_entities=not args.no_entities)
+    except BratError as exc:
+        raise UsageError(str(exc)) from exc
+    if not args.quiet:
+        _say(f"exported {len(items)} document(s) to {out_dir} ({len(written)} files); {failed} not exported")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _gold_with_texts(args):
+    """Every gold file, drafts too (correcting them is the point), with its corpus text."""
+    from .extract import InputError, read_raw
+    from .models import ErrorRecord, GoldFileError, load_gold
+
+    if not args.corpus or not Path(args.corpus).is_dir():
+        raise UsageError("--gold needs --corpus DIR, the texts its offsets count in")
+    corpus = Path(args.corpus)
+    for path in sorted(Path(args.gold).glob("*.json")):
+        try:
+            gold = load_gold(path)
+            text_path = corpus / f"{gold.doc_id}.txt"
+            raw = read_raw(text_path)
+            problems = gold.offset_problems(raw)
+            if problems:
+                raise GoldFileError(f"{path}: offsets do not match {text_path}: {problems[0]}")
+        except (GoldFileError, OSError, InputError) as exc:
+            yield None, ErrorRecord(doc_id=path.stem, source=str(path), error=str(exc))
+            continue
+        yield raw, gold
+
+
+def run_import_brat(args) -> int:
+    from .brat import import_brat_folder
+    from .models import gold_view
+
+    folder, gold_dir = Path(args.folder), Path(args.output)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder of brat .txt/.ann files")
+    gold_dir.mkdir(parents=True, exist_ok=True)
+    failed = written = 0
+    for ann_path, result in import_brat_folder(folder):
+        if isinstance(result, str):
+            _say(f"error: {result}")
+            failed += 1
+            continue
+        target = gold_dir / f"{result.doc_id}.json"
+        if target.exists() and not args.force:
+            _say(f"refused: {target} exists (use --force to replace it with {ann_path})")
+            failed += 1
+            continue
+        gold = gold_view(result, result.status or "draft")
+        target.write_text(json.dumps(gold, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written += 1
+    if not args.quiet:
+        _say(f"wrote {written} gold file(s) to {gold_dir}; {failed} failed")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -333,10 +571,37 @@ def run_schema(args) -> int:
 
 def _add_extract_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="PATH",
-                        help="abstract files (.txt, UTF-8), directories of them, or quoted globs")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write JSON Lines here (atomically); default: standard output")
+                        help="input files or quoted globs: abstracts as .txt; PubMed XML (.xml, .xml.gz: "
+                             "baseline files or efetch output); MEDLINE format (.nbib, or PubMed-format "
+                             ".txt); JSON Lines (.jsonl, .jsonl.gz, .ndjson)")
+    parser.add_argument("-o", "--output", metavar="FILE|DIR/",
+                        help="write here (atomically); a folder (trailing slash) gets part files of "
+                             "--part-size documents for long runs; default: standard output")
+    parser.add_argument("--format", choices=("jsonl", "csv", "tsv"), default="jsonl",
+                        help="jsonl: one JSON record a line (default); csv/tsv: one row per document "
+                             "for spreadsheets")
+    parser.add_argument("--bom", action="store_true",
+                        help="with csv/tsv: start with a UTF-8 byte-order mark (Excel needs it)")
+    _add_input_arguments(parser)
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes (default 1; 0: one per core); output stays in input order")
+    parser.add_argument("--part-size", type=int, default=1000, metavar="N",
+                        help="documents per part file with -o DIR/ (default 1000)")
+    parser.add_argument("--resume", action="store_true",
+                        help="with -o DIR/: skip the parts a killed run completed, and do the rest")
+    parser.add_argument("--dask", metavar="ADDRESS|local",
+                        help="run on a Dask cluster (scheduler address, or 'local' for a LocalCluster of "
+                             "--workers processes); needs -o DIR/ on a file system the workers share, "
+                             "and pip install '.[dask]'")
     _add_common(parser)
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input-format", choices=("auto", "txt", "pubmed-xml", "medline", "jsonl"),
+                        default="auto", help="how to read the inputs (default: by file name and first line)")
+    parser.add_argument("--id-field", default="id", metavar="NAME", help="JSON Lines: the id field (default: id)")
+    parser.add_argument("--text-field", default="text", metavar="NAME",
+                        help="JSON Lines: the text field (default: text)")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -376,8 +641,26 @@ def build_parser() -> argparse.ArgumentParser:
                                "'doses=0.9' for one row, 'sample_size.recall=0.9' for precision or recall "
                                "(rows: p_values, sample_size, sample_sizes, doses, routes, route_set); "
                                "offset violations then also fail")
+    evaluate.add_argument("--html", metavar="FILE",
+                          help="also write a review page: the table, then gold and prediction side by side "
+                               "per document, true hits, false hits and misses coloured")
     _add_common(evaluate)
     evaluate.set_defaults(run=run_evaluate)
+
+    show = commands.add_parser(
+        "show", help="write HTML pages that highlight every extracted mention, for review",
+        description="Extract from the inputs (or take the records of --predictions) and write one "
+                    "self-contained HTML page per document, plus index.html, into -o DIR: the text with "
+                    "each mention highlighted by field and its value beside it.")
+    show.add_argument("inputs", nargs="*", metavar="PATH", help="input files, as for extract")
+    show.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the pages")
+    show.add_argument("--predictions", metavar="FILE",
+                      help="show the records of this JSON Lines output instead of extracting")
+    show.add_argument("--corpus", metavar="DIR",
+                      help="with --predictions: where the texts are, when their source paths are gone")
+    _add_input_arguments(show)
+    _add_common(show)
+    show.set_defaults(run=run_show)
 
     add = commands.add_parser("add", help="add abstracts to the corpus with draft gold",
                               description="Copy abstracts into --corpus under a safe doc_id and write a draft "
@@ -389,6 +672,32 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--force", action="store_true", help="replace an existing doc_id")
     _add_common(add)
     add.set_defaults(run=run_add)
+
+    export = commands.add_parser(
+        "export-brat", help="write brat standoff (.txt/.ann) of predictions or gold, to correct in brat",
+        description="Write one .txt/.ann pair per document, with annotation.conf and visual.conf, so the "
+                    "folder opens in the brat annotation tool; normalized values are attributes and notes "
+                    "(see docs/brat.md). Sources: input files (extracted now), --predictions FILE, or "
+                    "--gold DIR with --corpus DIR.")
+    export.add_argument("inputs", nargs="*", metavar="PATH", help="input files to extract, as for extract")
+    export.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the brat files")
+    export.add_argument("--predictions", metavar="FILE", help="export the records of this JSON Lines output")
+    export.add_argument("--gold", metavar="DIR", help="export these gold files (their texts from --corpus)")
+    export.add_argument("--corpus", metavar="DIR", help="where the texts are")
+    export.add_argument("--no-entities", action="store_true", help="leave out lexicon entities")
+    _add_input_arguments(export)
+    _add_common(export)
+    export.set_defaults(run=run_export_brat)
+
+    importer = commands.add_parser(
+        "import-brat", help="turn corrected brat .ann files back into gold JSON",
+        description="Read every .ann (with its .txt) in FOLDER and write validated gold files to -o DIR; "
+                    "a malformed line is reported with its file and line number.")
+    importer.add_argument("folder", metavar="FOLDER")
+    importer.add_argument("-o", "--output", default="gold", metavar="DIR", help="gold folder (default: gold)")
+    importer.add_argument("--force", action="store_true", help="replace existing gold files")
+    importer.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    importer.set_defaults(run=run_import_brat)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of an output record")
     schema.set_defaults(run=run_schema)

@@ -14,7 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import ErrorRecord, TrialRecord
+from typing import TYPE_CHECKING
+
+from .models import ErrorRecord, Metadata, TrialRecord
+
+if TYPE_CHECKING:
+    from .sources import Document, SourceError
 
 # Longer than any abstract or registry entry by far; a bigger file is a dump or a mistake,
 # and refusing it keeps time and memory bounded.
@@ -136,3 +141,38 @@ class Extractor:
     def extract_files(self, paths: Iterable[Path]) -> Iterator[TrialRecord | ErrorRecord]:
         for path in paths:
             yield self.extract_file(path)
+
+    def extract(self, item: Document | SourceError) -> TrialRecord | ErrorRecord:
+        """Any input item: a plain file, a record of a stream (PubMed XML, MEDLINE, JSON Lines),
+        or a stream record that could not be read (it becomes its error record)."""
+        from .sources import SourceError
+
+        if isinstance(item, SourceError):
+            return ErrorRecord(doc_id=item.doc_id, source=item.source, error=item.error)
+        if item.path is not None:
+            return self.extract_file(item.path)
+        if len(item.text) > self.max_chars:
+            return ErrorRecord(doc_id=item.doc_id, source=item.source, error=(
+                f"too large for an abstract: {len(item.text):,} characters "
+                f"(the limit is {self.max_chars:,}; see --max-chars)"))
+        try:
+            record = self.extract_text(item.text, item.doc_id, item.source)
+        except Exception as exc:  # one bad document must not end the run
+            return ErrorRecord(doc_id=item.doc_id, source=item.source,
+                               error=f"extraction failed: {type(exc).__name__}: {exc}")
+        record.text = item.text
+        _merge_metadata(record, item.metadata)
+        return record
+
+
+def _merge_metadata(record: TrialRecord, known: dict) -> None:
+    """Fields a PubMed record states exactly win over what cleaning guessed from the text."""
+    if not known:
+        return
+    metadata = record.metadata or Metadata()
+    for name, value in known.items():
+        if name == "registrations":
+            metadata.registrations = list(dict.fromkeys([*value, *metadata.registrations]))
+        elif value not in (None, ""):
+            setattr(metadata, name, value)
+    record.metadata = Metadata.model_validate(metadata.model_dump())

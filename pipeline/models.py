@@ -134,6 +134,9 @@ class TrialRecord(Strict):
     entities: list[Entity] = []
     abbreviations: list[Abbreviation] = []
     warnings: list[str] = []
+    # Output only: the text the offsets count in, for records read from a stream (PubMed XML,
+    # MEDLINE, JSON Lines), where no file holds it. Null for plain files: the file is the text.
+    text: str | None = None
 
     def mentions(self):
         """Every scored mention, with the field it belongs to."""

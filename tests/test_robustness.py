@@ -175,7 +175,7 @@ def _run_and_signal(tmp_path, sig):
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait until the pipeline is built and the temporary output exists, then interrupt
     deadline = time.time() + 120
-    while time.time() < deadline and not list(tmp_path.glob(".trialfacts-*.tmp")):
+    while time.time() < deadline and not list(tmp_path.glob(".out.jsonl.*.tmp")):
         time.sleep(0.05)
     time.sleep(0.3)
     process.send_signal(sig)
@@ -190,7 +190,7 @@ def test_interrupted_run_leaves_no_output_and_no_traceback(tmp_path, sig):
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("interrupted:")
     assert not out.exists()
-    assert not list(tmp_path.glob(".trialfacts-*"))
+    assert not list(tmp_path.glob(".out.jsonl.*"))
 
 
 def test_killed_run_never_leaves_a_half_written_output(tmp_path):

@@ -1,0 +1,313 @@
+"""Running extraction over many documents: in input order, in worker processes, into part files.
+
+Scale decides the shape. A million abstracts do not fit in memory as records, so items
+stream from the readers through a bounded window of work to the writer, and nothing keeps
+the corpus. Worker processes are forked after the pipeline is built, so each starts at
+once with the lexicons already loaded (shared copy-on-write) instead of spending seconds
+building its own. Results come back in input order whatever the number of workers.
+
+For long runs, output goes to a folder of parts: part ``k`` holds input items
+``k*part_size .. (k+1)*part_size - 1``, each part is written beside its name and renamed
+into place when complete, and ``--resume`` skips the parts already there. The folder's
+``manifest.json`` records what the run was asked to do, so that a resumed run is the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice
+from pathlib import Path
+
+from .models import ErrorRecord, OutputLine, TrialRecord
+
+MANIFEST = "manifest.json"
+DONE = "done.json"
+PART_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a worker needs to build the same pipeline and write the same output."""
+
+    model: str | None = None
+    max_chars: int = 2_000_000
+    output_format: str = "jsonl"  # jsonl, csv or tsv
+    bom: bool = False
+
+
+# The pipeline of this process: built once by the parent before forking (so workers inherit
+# it), or once per process by a spawned or Dask worker.
+_EXTRACTOR = None
+_EXTRACTOR_OPTIONS: RunOptions | None = None
+
+
+def process_extractor(options: RunOptions):
+    global _EXTRACTOR, _EXTRACTOR_OPTIONS
+    if _EXTRACTOR is None or _EXTRACTOR_OPTIONS != options:
+        from .extract import Extractor
+
+        _EXTRACTOR = Extractor(model=options.model, max_chars=options.max_chars)
+        _EXTRACTOR_OPTIONS = options
+    return _EXTRACTOR
+
+
+def _extract_batch(batch: list, options: RunOptions) -> list[str]:
+    extractor = process_extractor(options)
+    # JSON crosses the process boundary faster than pickled pydantic models.
+    return [extractor.extract(item).model_dump_json() for item in batch]
+
+
+def _worker_init(options: RunOptions) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides to stop, then
+    # terminates its workers, so a worker must not die mid-document with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    process_extractor(options)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
+                     batch_size: int = 8) -> Iterator[TrialRecord | ErrorRecord]:
+    """Records for ``items`` in their order, using ``workers`` processes.
+
+    At most a few batches per worker are in flight, so a stream of any length is read
+    only as fast as it is processed.
+    """
+    extractor = process_extractor(options)
+    if workers <= 1:
+        for item in items:
+            yield extractor.extract(item)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    window = 4 * workers
+    pending: deque = deque()
+    # Workers are replaced now and then: spaCy's string store grows with every new token string,
+    # and a fresh fork of the parent (which extracts nothing itself) starts without them.
+    pool = context.Pool(workers, initializer=_worker_init, initargs=(options,), maxtasksperchild=500)
+    try:
+        for batch in _batched(items, batch_size):
+            pending.append(pool.apply_async(_extract_batch, (batch, options)))
+            while len(pending) >= window:
+                yield from _records(pending.popleft().get())
+        while pending:
+            yield from _records(pending.popleft().get())
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _records(lines: list[str]) -> Iterator[TrialRecord | ErrorRecord]:
+    for line in lines:
+        yield OutputLine.validate_json(line)
+
+
+# --- part folders -------------------------------------------------------------------------
+
+
+class PartFolderError(ValueError):
+    """A part folder that does not belong to this run (or to a resumable one)."""
+
+
+def part_name(index: int, output_format: str) -> str:
+    return f"part-{index:0{PART_DIGITS}d}.{output_format}"
+
+
+def prepare_part_folder(folder: Path, manifest: dict, resume: bool) -> None:
+    """Create the folder, or check that it holds parts of this same run when resuming."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest_path = folder / MANIFEST
+    existing_parts = sorted(folder.glob("part-*"))
+    if manifest_path.exists():
+        if not resume:
+            raise PartFolderError(f"{folder}: holds a run already (its {MANIFEST}); "
+                                  "use --resume to finish it, or an empty folder")
+        earlier = json.loads(manifest_path.read_text(encoding="utf-8"))
+        changed = [key for key in sorted(set(earlier) | set(manifest)) if earlier.get(key) != manifest.get(key)]
+        if changed:
+            raise PartFolderError(f"{folder}: --resume with other settings than the run it holds "
+                                  f"(differs in: {', '.join(changed)})")
+        return
+    if existing_parts:
+        raise PartFolderError(f"{folder}: holds part files but no {MANIFEST}; use an empty folder")
+    write_atomically(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def open_temporary(target: Path, newline: str | None = ""):
+    """A temporary file beside ``target`` (for an atomic rename), with the permissions an
+    ordinary new file would get: mkstemp's are owner-only, which would hide the output from
+    the rest of a team."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.fchmod(fd, 0o666 & ~_current_umask())
+    return os.fdopen(fd, "w", encoding="utf-8", newline=newline), tmp
+
+
+def write_atomically(path: Path, text: str) -> None:
+    handle, tmp = open_temporary(path)
+    with handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+class PartWriter:
+    """One part file, written under a temporary name and renamed into place when complete."""
+
+    def __init__(self, folder: Path, index: int, options: RunOptions):
+        self.path = folder / part_name(index, options.output_format)
+        self.handle, self.tmp_path = open_temporary(self.path)
+        self.sink = record_sink(self.handle, options)
+        self.count = self.failed = 0
+
+    def write(self, record: TrialRecord | ErrorRecord) -> None:
+        self.sink(record)
+        self.count += 1
+        self.failed += isinstance(record, ErrorRecord)
+
+    def commit(self) -> None:
+        self.handle.close()
+        os.replace(self.tmp_path, self.path)
+
+    def discard(self) -> None:
+        self.handle.close()
+        if os.path.exists(self.tmp_path):
+            os.unlink(self.tmp_path)
+
+
+def record_sink(handle, options: RunOptions) -> Callable[[TrialRecord | ErrorRecord], None]:
+    """A function writing one record to ``handle`` in the chosen format."""
+    if options.output_format == "jsonl":
+        return lambda record: handle.write(record.model_dump_json() + "\n")
+    from .tabular import TableWriter
+
+    table = TableWriter(handle, delimiter="\t" if options.output_format == "tsv" else ",", bom=options.bom)
+    return table.write
+
+
+def count_part(path: Path, output_format: str) -> tuple[int, int]:
+    """Documents and failures in a complete part (for the totals of a resumed run)."""
+    documents = failed = 0
+    if output_format == "jsonl":
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    documents += 1
+                    failed += "error" in json.loads(line)  # only error records have this key
+        return documents, failed
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t" if output_format == "tsv" else ",")
+        for row in rows:
+            documents += 1
+            failed += bool(row.get("error"))
+    return documents, failed
+
+
+@dataclass
+class PartPlan:
+    """The items of one part, or the note that the part is complete already."""
+
+    index: int
+    items: list | None  # None: complete in an earlier run
+    path: Path
+
+
+def plan_parts(items: Iterable, folder: Path, part_size: int, output_format: str,
+               resume: bool) -> Iterator[PartPlan]:
+    """Cut the item stream into parts; with ``resume``, parts already on disk carry no items."""
+    for index, batch in enumerate(_batched(items, part_size)):
+        path = folder / part_name(index, output_format)
+        complete = resume and path.exists()
+        yield PartPlan(index, None if complete else batch, path)
+
+
+@dataclass
+class Totals:
+    documents: int = 0
+    failed: int = 0
+    parts_written: int = 0
+    parts_resumed: int = 0
+    documents_resumed: int = 0
+
+    def add_resumed(self, path: Path, output_format: str) -> None:
+        documents, failed = count_part(path, output_format)
+        self.documents += documents
+        self.failed += failed
+        self.documents_resumed += documents
+        self.parts_resumed += 1
+
+
+def extract_to_parts(items: Iterable, folder: Path, options: RunOptions, workers: int, part_size: int,
+                     resume: bool, on_record: Callable | None = None) -> Totals:
+    """Extract ``items`` into the part files of ``folder``, in order, skipping complete parts."""
+    totals = Totals()
+    plans: deque[PartPlan] = deque()
+
+    def items_of_open_parts():
+        # Runs ahead of the records, so the plan of each record is always queued already.
+        for plan in plan_parts(items, folder, part_size, options.output_format, resume):
+            plans.append(plan)
+            yield from plan.items or ()
+
+    writer, remaining = None, 0
+    try:
+        for record in extract_in_order(items_of_open_parts(), options, workers):
+            while remaining == 0:
+                if writer is not None:
+                    writer.commit()
+                    totals.parts_written += 1
+                    writer = None
+                plan = plans.popleft()
+                if plan.items is None:
+                    totals.add_resumed(plan.path, options.output_format)
+                    continue
+                writer, remaining = PartWriter(folder, plan.index, options), len(plan.items)
+            writer.write(record)
+            totals.documents += 1
+            totals.failed += isinstance(record, ErrorRecord)
+            remaining -= 1
+            if on_record is not None:
+                on_record(record)
+        if writer is not None:
+            writer.commit()
+            totals.parts_written += 1
+            writer = None
+        for plan in plans:  # complete parts after the last one that needed work
+            totals.add_resumed(plan.path, options.output_format)
+    finally:
+        if writer is not None:
+            writer.discard()
+    return totals
+
+
+def manifest_for(inputs: list[str], settings: dict) -> dict:
+    from . import __version__
+
+    return {"tool": "trialfacts", "version": __version__, "inputs": inputs, **settings}
+
+
+def write_done(folder: Path, totals: dict) -> None:
+    write_atomically(folder / DONE, json.dumps(totals, indent=2) + "\n")
+
+
+def options_dict(options: RunOptions) -> dict:
+    return asdict(options)
