@@ -1,12 +1,14 @@
-"""Command line: `extract` and `trialfacts {extract,evaluate,add,schema}`.
+"""Command line: `extract` and `trialfacts {extract,evaluate,show,add,export-brat,import-brat,schema}`.
 
 Thin on purpose: argument parsing, file handling and exit codes live here; the work is
-done by pipeline.extract, pipeline.evaluate and pipeline.models. spaCy is imported only
-by the commands that run the pipeline, so `--help` answers at once.
+done by pipeline.runner, pipeline.extract, pipeline.evaluate, pipeline.review and
+pipeline.brat. spaCy is imported only by the commands that run the pipeline, so `--help`
+answers at once.
 
-Exit codes: 0 success; 1 some input failed (extract, add) or a score fell below
---fail-under (evaluate); 2 usage error (bad arguments, missing paths); 3 some gold
-files could not be used (evaluate).
+Exit codes: 0 success; 1 some input failed (extract, show, add, brat) or a score fell below
+--fail-under (evaluate); 2 usage error (bad arguments, missing paths); 3 some gold files
+could not be used (evaluate); 4 the run itself failed (a worker process died, a cluster
+task failed); 130 interrupted; 141 the reader of standard output went away.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import sys
 import threading
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_GOLD = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BAD_GOLD, EXIT_RUN_FAILED = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 class UsageError(Exception):
@@ -139,12 +142,18 @@ def run_extract(args) -> int:
         raise UsageError("--part-size: expected 1 or more")
     if args.bom and args.format == "jsonl":
         raise UsageError("--bom goes with --format csv or tsv")
+    if parts and not Path(args.output).parent.is_dir():
+        raise UsageError(f"{args.output}: directory {Path(args.output).parent} does not exist")
     options = run_options(args)
+    if not args.dask:
+        # Built before any output exists: a model that cannot be loaded is a usage error that
+        # leaves nothing behind. Worker processes forked later inherit it.
+        build_extractor(args, options)
     progress = ProgressBar(countable_total(args, paths), quiet=args.quiet)
 
     def report(record) -> None:
         if hasattr(record, "error"):
-            _say(f"error: {record.source}: {record.error}")
+            progress.say(f"error: {record.source}: {record.error}")
         progress.step()
         _check_stop()
 
@@ -154,9 +163,6 @@ def run_extract(args) -> int:
     from .runner import extract_in_order, record_sink
 
     documents = failed = 0
-    if not args.dask:
-        # Loaded before the output file is opened: a model that cannot be loaded is a usage error.
-        build_extractor(args, options)
     with AtomicOutput(args.output, newline="" if args.format != "jsonl" else None) as out:
         write = record_sink(out, options)
         for record in extract_in_order(input_documents(args, paths), options, workers):
@@ -178,19 +184,35 @@ def _extract_to_parts(args, paths, options, workers, progress, report) -> int:
     settings = {"input_format": args.input_format, "id_field": args.id_field, "text_field": args.text_field,
                 "part_size": args.part_size, "format": args.format, "bom": args.bom,
                 "model": args.model, "max_chars": args.max_chars}
-    manifest = manifest_for([str(p) for p in paths], settings)
-    if not folder.parent.is_dir():
-        raise UsageError(f"{args.output}: directory {folder.parent} does not exist")
-    try:
-        prepare_part_folder(folder, manifest, args.resume)
-    except PartFolderError as exc:
-        raise UsageError(str(exc)) from exc
-    items = input_documents(args, paths)
+    manifest = manifest_for(paths, settings)
+    client = cluster = None
     if args.dask:
-        totals = _extract_on_dask(args, items, folder, options, workers)
-    else:
-        build_extractor(args, options)
-        totals = extract_to_parts(items, folder, options, workers, args.part_size, args.resume, report)
+        client, cluster = _connect_to_dask(args, workers)  # before the folder is claimed
+    try:
+        try:
+            prepare_part_folder(folder, manifest, args.resume)
+        except PartFolderError as exc:
+            raise UsageError(str(exc)) from exc
+        items = input_documents(args, paths)
+        if client is not None:
+            from .dask_runner import extract_on_dask
+
+            def on_part(result: dict) -> None:
+                for error in result["errors"]:
+                    progress.say(f"error: {error}")
+                progress.step(result["documents"])
+                _check_stop()
+
+            totals = extract_on_dask(client, items, folder, options, args.part_size, args.resume,
+                                     on_part, on_resumed=progress.step)
+        else:
+            totals = extract_to_parts(items, folder, options, workers, args.part_size, args.resume,
+                                      report, on_resumed=progress.step)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
     progress.close()
     write_done(folder, {"documents": totals.documents, "failed": totals.failed,
                         "parts": totals.parts_written + totals.parts_resumed})
@@ -202,27 +224,15 @@ def _extract_to_parts(args, paths, options, workers, progress, report) -> int:
     return EXIT_FAILED if totals.failed else EXIT_OK
 
 
-def _extract_on_dask(args, items, folder: Path, options, workers: int):
-    from .dask_runner import DaskUnavailable, connect, extract_on_dask
+def _connect_to_dask(args, workers: int):
+    from .dask_runner import DaskUnavailable, connect
 
     try:
-        client, cluster = connect(args.dask, workers)
+        return connect(args.dask, workers)
     except DaskUnavailable as exc:
         raise UsageError(str(exc)) from exc
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"--dask {args.dask}: cannot connect to the scheduler ({exc})") from exc
-
-    def on_part(result: dict) -> None:
-        for error in result["errors"]:
-            _say(f"error: {error}")
-        _check_stop()
-
-    try:
-        return extract_on_dask(client, items, folder, options, args.part_size, args.resume, on_part)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # Set by SIGINT and SIGTERM. The handler also raises KeyboardInterrupt at once, except inside a
@@ -256,7 +266,7 @@ def _load_predictions(path: Path):
 
     from .models import OutputLine, describe_validation_error
 
-    predictions = {}
+    predictions, lines = {}, {}
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -265,7 +275,12 @@ def _load_predictions(path: Path):
                 record = OutputLine.validate_json(line)
             except ValidationError as exc:
                 raise UsageError(f"{path}:{number}: not a valid record: {describe_validation_error(exc)}")
+            if record.doc_id in predictions:
+                # Scores, pages and brat files are keyed by doc_id; keeping either would hide the other.
+                raise UsageError(f"{path}:{number}: doc_id {record.doc_id!r} again (first at line "
+                                 f"{lines[record.doc_id]}); two inputs share a name: rename one and extract again")
             predictions[record.doc_id] = record
+            lines[record.doc_id] = number
     return predictions
 
 
@@ -419,14 +434,18 @@ def run_show(args) -> int:
         raise UsageError(f"{args.output}: exists and is not a folder")
     if not out_dir.parent.is_dir():
         raise UsageError(f"{args.output}: directory {out_dir.parent} does not exist")
-    items = list(records_with_texts(args))
     failed = 0
-    for _, record in items:
-        if hasattr(record, "error"):
-            _say(f"error: {record.source or record.doc_id}: {record.error}")
-            failed += 1
+
+    def reported(items):
+        nonlocal failed
+        for raw, record in items:
+            if hasattr(record, "error"):
+                _say(f"error: {record.source or record.doc_id}: {record.error}")
+                failed += 1
+            yield raw, record
+
     out_dir.mkdir(exist_ok=True)
-    written = write_pages(items, out_dir)
+    written = write_pages(reported(records_with_texts(args)), out_dir)
     if not args.quiet:
         _say(f"wrote {len(written) - 1} page(s) and {out_dir / 'index.html'}; {failed} without a page")
     return EXIT_FAILED if failed else EXIT_OK
@@ -437,21 +456,32 @@ def run_export_brat(args) -> int:
 
     if sum(map(bool, (args.inputs, args.predictions, args.gold))) != 1:
         raise UsageError("give one of: input files, --predictions FILE, or --gold DIR (with --corpus DIR)")
-    items, failed = [], 0
-    for raw, record in (_gold_with_texts(args) if args.gold else records_with_texts(args)):
-        if hasattr(record, "error"):
-            _say(f"error: {record.source or record.doc_id}: {record.error} (not exported)")
-            failed += 1
-        else:
-            items.append((raw, record))
+    exported = failed = 0
+    seen: set[str] = set()
+
+    def exportable(items):
+        nonlocal exported, failed
+        for raw, record in items:
+            problem = getattr(record, "error", None)
+            if problem is None and record.doc_id in seen:
+                problem = "its doc_id comes again: its brat files would replace the first one's"
+            if problem is not None:
+                _say(f"error: {record.source or record.doc_id}: {problem} (not exported)")
+                failed += 1
+                continue
+            seen.add(record.doc_id)
+            exported += 1
+            yield raw, record
+
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
+    source = _gold_with_texts(args) if args.gold else records_with_texts(args)
     try:
-        written = export_brat(items, out_dir, include_entities=not args.no_entities)
+        written = export_brat(exportable(source), out_dir, include_entities=not args.no_entities)
     except BratError as exc:
         raise UsageError(str(exc)) from exc
     if not args.quiet:
-        _say(f"exported {len(items)} document(s) to {out_dir} ({len(written)} files); {failed} not exported")
+        _say(f"exported {exported} document(s) to {out_dir} ({len(written)} files); {failed} not exported")
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -609,20 +639,23 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help="an installed scispaCy/spaCy model (e.g. en_core_sci_sm) whose entities join the lexicon's")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
     parser.add_argument("--max-chars", type=int, default=2_000_000, metavar="N",
-                        help="refuse (as an error record) a file longer than N characters (default: 2,000,000)")
+                        help="refuse (as an error record) a document longer than N characters (default: 2,000,000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trialfacts",
         description="Pull sample sizes, doses, routes and p-values out of clinical-trial abstracts.",
-        epilog="Exit codes: 0 ok; 1 some input failed or a score is below --fail-under; "
+        epilog="Exit codes: 0 ok; 1 some input failed or a score is below --fail-under; 4 the run "
+               "failed (a worker died); 130 interrupted; "
                "2 usage error; 3 some gold files are malformed.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    extract = commands.add_parser("extract", help="extract records from abstracts as JSON Lines",
-                                  description="One JSON record per input file (an error record for a file that cannot be read).")
+    extract = commands.add_parser(
+        "extract", help="extract records from abstracts (JSON Lines, CSV or TSV)",
+        description="One record per document: per .txt file, per PubMed or MEDLINE citation, per JSON "
+                    "Lines line; a document that cannot be read becomes an error record, in its place.")
     _add_extract_arguments(extract)
     extract.set_defaults(run=run_extract)
 
@@ -713,7 +746,20 @@ def _dispatch(parser: argparse.ArgumentParser, argv: list[str] | None) -> int:
         parser.exit(EXIT_USAGE, f"{parser.prog}: error: {exc}\n")
     except KeyboardInterrupt:
         _say("interrupted: stopped before the end; no partial output file was left behind")
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `extract ... | head`: the reader has what it wanted. Point stdout at /dev/null so the
+        # interpreter's final flush does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:
+        from .runner import RunFailed
+
+        if not isinstance(exc, RunFailed):
+            raise
+        _say(f"error: {exc}. The run stopped; nothing partial is left under an output name "
+             "(complete part files stay, for --resume)")
+        return EXIT_RUN_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -723,9 +769,12 @@ def main(argv: list[str] | None = None) -> int:
 def extract_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract",
-        description="Extract sample sizes, doses, routes and p-values from abstracts as JSON Lines "
-                    "(same as `trialfacts extract`).",
-        epilog="Exit codes: 0 ok; 1 some input failed (reported on stderr and as error records); 2 usage error.",
+        description="Extract sample sizes, doses, routes and p-values from trial abstracts: one record "
+                    "per document (per .txt file, PubMed/MEDLINE citation or JSON Lines line) as JSON "
+                    "Lines, CSV or TSV. Same as `trialfacts extract`.",
+        epilog="Exit codes: 0 ok; 1 some input failed (reported on stderr and as error records); "
+               "2 usage error; 4 the run failed (a worker process died, a cluster task failed); "
+               "130 interrupted; 141 standard output closed by its reader.",
     )
     _add_extract_arguments(parser)
     parser.set_defaults(run=run_extract)

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .models import ErrorRecord
-from .runner import PartPlan, PartWriter, RunOptions, Totals, plan_parts, process_extractor
+from .runner import PartPlan, PartWriter, RunFailed, RunOptions, Totals, plan_parts, process_extractor
+from .sources import Document
 
 # A worker process may run tasks in several threads; the pipeline is built and used by
 # one at a time (spaCy pipelines are not meant for concurrent calls). Give workers one
@@ -65,18 +66,26 @@ def connect(address: str, workers: int):
 
 
 def extract_on_dask(client, items: Iterable, folder: Path, options: RunOptions, part_size: int,
-                    resume: bool, on_part: Callable[[dict], None] | None = None) -> Totals:
+                    resume: bool, on_part: Callable[[dict], None] | None = None,
+                    on_resumed: Callable[[int], None] | None = None) -> Totals:
     """Submit one task per part that is not complete yet, a bounded number at a time."""
     from dask.distributed import as_completed
 
     totals = Totals()
-    workers = max(len(client.scheduler_info().get("workers", {})), 1)
-    in_flight_limit = 2 * workers  # enough to keep every worker busy; the rest waits in the reader
+    folder = folder.resolve()  # workers have working directories of their own
     futures = as_completed()
     in_flight = 0
 
+    def in_flight_limit() -> int:
+        # Asked again each time: an adaptive or batch-queue cluster gains workers as it runs.
+        # Two parts per worker keep each busy; the rest waits in the reader.
+        return 2 * max(len(client.scheduler_info().get("workers", {})), 1)
+
     def collect(future) -> None:
-        result = future.result()
+        try:
+            result = future.result()
+        except Exception as exc:
+            raise RunFailed(f"a cluster task failed ({future.key}): {type(exc).__name__}: {exc}") from None
         totals.documents += result["documents"]
         totals.failed += result["failed"]
         totals.parts_written += 1
@@ -86,14 +95,23 @@ def extract_on_dask(client, items: Iterable, folder: Path, options: RunOptions, 
     plan: PartPlan
     for plan in plan_parts(items, folder, part_size, options.output_format, resume):
         if plan.items is None:
-            totals.add_resumed(plan.path, options.output_format)
+            totals.add_resumed(plan.path, options.output_format, on_resumed)
             continue
-        futures.add(client.submit(extract_part, plan.index, plan.items, str(folder), options,
+        items = [_with_absolute_path(item) for item in plan.items]
+        futures.add(client.submit(extract_part, plan.index, items, str(folder), options,
                                   key=f"trialfacts-part-{plan.index}-{id(plan)}", pure=False))
         in_flight += 1
-        while in_flight >= in_flight_limit:
+        while in_flight >= in_flight_limit():
             collect(next(futures))
             in_flight -= 1
     for future in futures:
         collect(future)
     return totals
+
+
+def _with_absolute_path(item):
+    """A plain file as a worker elsewhere can open it; its source stays as the user gave it."""
+    if isinstance(item, Document) and item.path is not None and not item.path.is_absolute():
+        return Document(doc_id=item.doc_id, source=item.source, path=item.path.resolve(),
+                        text=item.text, metadata=item.metadata)
+    return item

@@ -115,9 +115,11 @@ class Extractor:
             record.warnings.append("HTML markup removed before extraction; offsets count the raw HTML")
         return record
 
-    def extract_file(self, path: Path) -> TrialRecord | ErrorRecord:
+    def extract_file(self, path: Path, source: str | None = None) -> TrialRecord | ErrorRecord:
+        """``source`` names the file in the record (default: the path as given)."""
         path = Path(path)
         doc_id = path.stem
+        source = source or str(path)
         try:
             data = path.read_bytes()
             decoded = decode_bytes(data)
@@ -129,11 +131,11 @@ class Extractor:
             if _control_character_share(decoded.text) > 0.05:
                 raise InputError("binary content: more than 5% control characters, not text")
         except (OSError, InputError) as exc:
-            return ErrorRecord(doc_id=doc_id, source=str(path), error=str(exc))
+            return ErrorRecord(doc_id=doc_id, source=source, error=str(exc))
         try:
-            record = self.extract_text(decoded.text, doc_id, str(path))
+            record = self.extract_text(decoded.text, doc_id, source)
         except Exception as exc:  # one bad document must not end the run
-            return ErrorRecord(doc_id=doc_id, source=str(path), error=f"extraction failed: {type(exc).__name__}: {exc}")
+            return ErrorRecord(doc_id=doc_id, source=source, error=f"extraction failed: {type(exc).__name__}: {exc}")
         record.encoding = decoded.encoding
         record.warnings[:0] = decoded.warnings
         return record
@@ -150,7 +152,7 @@ class Extractor:
         if isinstance(item, SourceError):
             return ErrorRecord(doc_id=item.doc_id, source=item.source, error=item.error)
         if item.path is not None:
-            return self.extract_file(item.path)
+            return self.extract_file(item.path, item.source)
         if len(item.text) > self.max_chars:
             return ErrorRecord(doc_id=item.doc_id, source=item.source, error=(
                 f"too large for an abstract: {len(item.text):,} characters "

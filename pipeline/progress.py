@@ -43,6 +43,13 @@ class ProgressBar:
                     f"{self.done}/{self.total} docs, {rate:.1f} docs/s, {_clock(left)} left ")
         return f"{self.done} docs, {rate:.1f} docs/s, {_clock(elapsed)} so far "
 
+    def say(self, message: str) -> None:
+        """A line on stderr that does not land in the middle of the bar."""
+        if self.enabled:
+            self.stream.write("\r\033[K")
+        print(message, file=self.stream if self.enabled else sys.stderr, flush=True)
+        self.drawn_at = 0.0
+
     def close(self) -> None:
         if self.enabled and self.done:
             self.stream.write("\r" + self.line() + "\n")

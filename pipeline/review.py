@@ -438,7 +438,8 @@ def write_pages(items: Iterable[tuple[str | None, TrialRecord | ErrorRecord]], o
         path = out_dir / name
         path.write_text(page, encoding="utf-8")
         written.append(path)
-        entries.append((name, record.doc_id, record))
+        # The index needs the values, not the entities or the text: a big run stays small in memory.
+        entries.append((name, record.doc_id, record.model_copy(update={"entities": [], "abbreviations": [], "text": None})))
     index = out_dir / "index.html"
     index.write_text(render_index(entries), encoding="utf-8")
     written.append(index)

@@ -14,9 +14,11 @@ into place when complete, and ``--resume`` skips the parts already there. The fo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import signal
 import tempfile
 from collections import deque
@@ -64,50 +66,120 @@ def _extract_batch(batch: list, options: RunOptions) -> list[str]:
     return [extractor.extract(item).model_dump_json() for item in batch]
 
 
-def _worker_init(options: RunOptions) -> None:
-    # Ctrl-C reaches the whole process group; the parent alone decides to stop, then
-    # terminates its workers, so a worker must not die mid-document with a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    process_extractor(options)
-
-
 def _batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
+class RunFailed(RuntimeError):
+    """The run itself broke (not one input): a worker died, a cluster task failed."""
+
+
+class WorkerDied(RunFailed):
+    """A worker process ended without being asked to (killed, or out of memory)."""
+
+
+def _worker_loop(tasks, results, options: RunOptions) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides to stop and then
+    # kills its workers, so a worker must not die mid-document with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    process_extractor(options)
+    while (batch := tasks.get()) is not None:
+        results.put(_extract_batch(batch, options))
+
+
+class WorkerProcesses:
+    """Worker processes fed round-robin, each with its own task and result queue.
+
+    Batch k goes to worker k mod n and its result is read back from that worker, so
+    results come in input order without a reordering buffer. Queues are fed by a
+    background thread, so the parent never blocks on a full pipe; and because the parent
+    holds each process, it notices a worker that died (multiprocessing.Pool would wait
+    forever for the lost task) and can kill them all when the run stops.
+    """
+
+    def __init__(self, count: int, options: RunOptions):
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.workers = []
+        for _ in range(count):
+            tasks, results = context.Queue(), context.Queue()
+            process = context.Process(target=_worker_loop, args=(tasks, results, options),
+                                      name="trialfacts-worker", daemon=True)
+            process.start()
+            self.workers.append((process, tasks, results))
+
+    def send(self, number: int, batch: list) -> None:
+        self.workers[number % len(self.workers)][1].put(batch)
+
+    def receive(self, number: int) -> list[str]:
+        process, _, results = self.workers[number % len(self.workers)]
+        while True:
+            try:
+                return results.get(timeout=0.5)
+            except queue.Empty:
+                if process.exitcode is not None:
+                    raise WorkerDied(f"worker process {process.pid} ended during the run "
+                                     f"({_exit_description(process.exitcode)}); nothing was written "
+                                     "for its documents") from None
+
+    def finish(self) -> None:
+        for _, tasks, _ in self.workers:
+            tasks.put(None)
+        for process, _, _ in self.workers:
+            process.join()
+
+    def kill(self) -> None:
+        for process, tasks, results in self.workers:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            # Nothing more will be read or written: don't let exit wait to flush these.
+            for channel in (tasks, results):
+                channel.cancel_join_thread()
+                channel.close()
+
+
+def _exit_description(exitcode: int) -> str:
+    if exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        hint = ": out of memory?" if name == "SIGKILL" else ""
+        return f"killed by {name}{hint}"
+    return f"exit status {exitcode}"
+
+
 def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
                      batch_size: int = 8) -> Iterator[TrialRecord | ErrorRecord]:
     """Records for ``items`` in their order, using ``workers`` processes.
 
-    At most a few batches per worker are in flight, so a stream of any length is read
-    only as fast as it is processed.
+    At most two batches per worker are in flight, so a stream of any length is read only
+    as fast as it is processed, and memory stays flat.
     """
     extractor = process_extractor(options)
     if workers <= 1:
         for item in items:
             yield extractor.extract(item)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    window = 4 * workers
-    pending: deque = deque()
-    # Workers are replaced now and then: spaCy's string store grows with every new token string,
-    # and a fresh fork of the parent (which extracts nothing itself) starts without them.
-    pool = context.Pool(workers, initializer=_worker_init, initargs=(options,), maxtasksperchild=500)
+    pool = WorkerProcesses(workers, options)
+    finished = False
+    sent = received = 0
     try:
         for batch in _batched(items, batch_size):
-            pending.append(pool.apply_async(_extract_batch, (batch, options)))
-            while len(pending) >= window:
-                yield from _records(pending.popleft().get())
-        while pending:
-            yield from _records(pending.popleft().get())
-        pool.close()
+            pool.send(sent, batch)
+            sent += 1
+            if sent - received >= 2 * workers:
+                yield from _records(pool.receive(received))
+                received += 1
+        while received < sent:
+            yield from _records(pool.receive(received))
+            received += 1
+        pool.finish()
+        finished = True
     finally:
-        pool.terminate()
-        pool.join()
+        if not finished:
+            pool.kill()
 
 
 def _records(lines: list[str]) -> Iterator[TrialRecord | ErrorRecord]:
@@ -136,10 +208,16 @@ def prepare_part_folder(folder: Path, manifest: dict, resume: bool) -> None:
             raise PartFolderError(f"{folder}: holds a run already (its {MANIFEST}); "
                                   "use --resume to finish it, or an empty folder")
         earlier = json.loads(manifest_path.read_text(encoding="utf-8"))
-        changed = [key for key in sorted(set(earlier) | set(manifest)) if earlier.get(key) != manifest.get(key)]
+        changed = [key for key in sorted(set(earlier) | set(manifest))
+                   if earlier.get(key) != manifest.get(key) and key not in ("input_list", "version")]
         if changed:
+            hint = (" (other files, another order, or files changed since: the parts done would not "
+                    "match them)" if "inputs" in changed else "")
             raise PartFolderError(f"{folder}: --resume with other settings than the run it holds "
-                                  f"(differs in: {', '.join(changed)})")
+                                  f"(differs in: {', '.join(changed)}){hint}")
+        # What a killed run was writing when it died; its part is redone.
+        for leftover in folder.glob(".part-*.tmp"):
+            leftover.unlink()
         return
     if existing_parts:
         raise PartFolderError(f"{folder}: holds part files but no {MANIFEST}; use an empty folder")
@@ -248,16 +326,19 @@ class Totals:
     parts_resumed: int = 0
     documents_resumed: int = 0
 
-    def add_resumed(self, path: Path, output_format: str) -> None:
+    def add_resumed(self, path: Path, output_format: str, on_resumed: Callable[[int], None] | None) -> None:
         documents, failed = count_part(path, output_format)
         self.documents += documents
         self.failed += failed
         self.documents_resumed += documents
         self.parts_resumed += 1
+        if on_resumed is not None:
+            on_resumed(documents)
 
 
 def extract_to_parts(items: Iterable, folder: Path, options: RunOptions, workers: int, part_size: int,
-                     resume: bool, on_record: Callable | None = None) -> Totals:
+                     resume: bool, on_record: Callable | None = None,
+                     on_resumed: Callable[[int], None] | None = None) -> Totals:
     """Extract ``items`` into the part files of ``folder``, in order, skipping complete parts."""
     totals = Totals()
     plans: deque[PartPlan] = deque()
@@ -278,7 +359,7 @@ def extract_to_parts(items: Iterable, folder: Path, options: RunOptions, workers
                     writer = None
                 plan = plans.popleft()
                 if plan.items is None:
-                    totals.add_resumed(plan.path, options.output_format)
+                    totals.add_resumed(plan.path, options.output_format, on_resumed)
                     continue
                 writer, remaining = PartWriter(folder, plan.index, options), len(plan.items)
             writer.write(record)
@@ -292,17 +373,31 @@ def extract_to_parts(items: Iterable, folder: Path, options: RunOptions, workers
             totals.parts_written += 1
             writer = None
         for plan in plans:  # complete parts after the last one that needed work
-            totals.add_resumed(plan.path, options.output_format)
+            totals.add_resumed(plan.path, options.output_format, on_resumed)
     finally:
         if writer is not None:
             writer.discard()
     return totals
 
 
-def manifest_for(inputs: list[str], settings: dict) -> dict:
+def manifest_for(paths: list[Path], settings: dict) -> dict:
+    """What a run was asked to do. Inputs are identified by resolved path, size and modification
+    time, in order, so a resumed run from another directory is the same run, while an input that
+    changed (and would shift the records between parts) is noticed."""
     from . import __version__
 
-    return {"tool": "trialfacts", "version": __version__, "inputs": inputs, **settings}
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            stat = path.stat()
+            digest.update(f"{path.resolve()}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{path.resolve()}\tmissing\n".encode())
+    listed = [str(p) for p in paths[:1000]]
+    return {"tool": "trialfacts", "version": __version__,
+            "inputs": {"count": len(paths), "sha256": digest.hexdigest()},
+            "input_list": listed + ([f"... and {len(paths) - 1000} more"] if len(paths) > 1000 else []),
+            **settings}
 
 
 def write_done(folder: Path, totals: dict) -> None:

@@ -106,3 +106,21 @@ def test_import_brat_refuses_to_overwrite_gold_and_names_bad_lines(tmp_path, cap
     err = capsys.readouterr().err
     assert f"{ann.name}:" in err and "NoSuchType" in err
     assert (gold / f"{SEED_IDS[0]}.json").exists() and not (gold / f"{SEED_IDS[1]}.json").exists()
+
+
+def test_records_that_share_a_doc_id_are_refused_not_dropped(tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SEEDS[0], tmp_path / folder / "x.txt")
+    twins = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")]
+    out = tmp_path / "out.jsonl"
+    assert extract_main([*twins, SEEDS[1], "-o", str(out), "-q"]) == 0
+    assert len(out.read_text().splitlines()) == 3  # extract keeps both
+    with pytest.raises(SystemExit) as usage:
+        main(["show", "--predictions", str(out), "-o", str(tmp_path / "pages")])
+    assert usage.value.code == 2 and "doc_id 'x' again (first at line 1)" in capsys.readouterr().err
+    brat = tmp_path / "brat"
+    assert main(["export-brat", *twins, SEEDS[1], "-o", str(brat)]) == 1
+    assert "comes again" in capsys.readouterr().err
+    assert sorted(p.name for p in brat.iterdir()) == sorted(
+        ["x.txt", "x.ann", f"{SEED_IDS[1]}.txt", f"{SEED_IDS[1]}.ann", "annotation.conf", "visual.conf"])

@@ -8,6 +8,7 @@ input order, and a killed run that resumes to the same output.
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -88,7 +89,8 @@ def test_part_folder_splits_in_order_and_records_the_run(reference, tmp_path):
     assert parts_text(folder) == expected
     assert json.loads((folder / "done.json").read_text()) == {"documents": 12, "failed": 0, "parts": 3}
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["inputs"] == files and manifest["part_size"] == 5
+    assert manifest["input_list"] == files and manifest["inputs"]["count"] == 12
+    assert manifest["part_size"] == 5
     assert not list(folder.glob(".*"))  # no temporary left behind
 
 
@@ -114,7 +116,61 @@ def test_resume_redoes_only_missing_parts_and_ignores_unfinished_temporaries(ref
     assert extract_main([*files, "-o", f"{folder}/", "--part-size", "4", "--resume"]) == 0
     assert parts_text(folder) == expected
     assert (folder / "part-000002.jsonl").stat().st_mtime_ns == kept
+    assert not list(folder.glob(".*.tmp"))
     assert "read 12 (8 of them in 2 parts complete before)" in capsys.readouterr().err
+
+
+def test_resume_knows_the_same_files_by_another_name_and_refuses_changed_ones(tmp_path, monkeypatch, capsys):
+    for name in ("a", "b", "c"):
+        shutil.copy(SEEDS[0], tmp_path / f"{name}.txt")
+    monkeypatch.chdir(tmp_path)
+    assert extract_main(["a.txt", "b.txt", "c.txt", "-o", "run/", "--part-size", "1", "-q"]) == 0
+    (tmp_path / "run" / "part-000002.jsonl").unlink()
+    absolute = [str(tmp_path / f"{name}.txt") for name in ("a", "b", "c")]
+    assert extract_main([*absolute, "-o", "run/", "--part-size", "1", "-q", "--resume"]) == 0
+    (tmp_path / "run" / "part-000002.jsonl").unlink()
+    with open(tmp_path / "a.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nOne more line.")  # the records after it would shift between parts
+    with pytest.raises(SystemExit) as refused:
+        extract_main(["a.txt", "b.txt", "c.txt", "-o", "run/", "--part-size", "1", "-q", "--resume"])
+    assert refused.value.code == 2 and "differs in: inputs" in capsys.readouterr().err
+
+
+def test_a_start_that_fails_leaves_the_folder_unclaimed(tmp_path, capsys):
+    folder = tmp_path / "run"
+    with pytest.raises(SystemExit) as usage:
+        extract_main([SEEDS[0], "-o", f"{folder}/", "--model", "no_such_model_xyz"])
+    assert usage.value.code == 2 and "cannot be loaded" in capsys.readouterr().err
+    assert not folder.exists() or not any(folder.iterdir())
+    assert extract_main([SEEDS[0], "-o", f"{folder}/", "-q"]) == 0
+
+
+def test_a_worker_that_dies_stops_the_run_with_its_own_exit_status(tmp_path):
+    out = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "pipeline.cli", "extract", *(SEEDS * 400), "-o", str(out),
+               "--workers", "2"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    workers = []
+    deadline = time.monotonic() + 120
+    while len(workers) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.2)
+        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
+        workers = children.split()
+    time.sleep(1.0)
+    os.kill(int(workers[0]), signal.SIGKILL)  # what the out-of-memory killer does
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 4
+    assert "killed by SIGKILL" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".out.jsonl.*"))
+    assert subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True).returncode == 1
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly():
+    command = f"{sys.executable} -m pipeline.cli extract {' '.join(SEEDS * 10)} | head -c 10"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stdout) == 10
 
 
 def test_a_run_killed_midway_resumes_to_the_same_output(reference, tmp_path):
