@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .models import Metadata
-from .resources import load_mapping, load_rules
+from .resources import could_match, fold_for_literals, load_mapping, load_rules, required_literals
 
 # One chunk of clean text and the raw characters it came from. Where both have the
 # same length the map is character by character; otherwise (a repaired power of ten,
@@ -107,6 +107,25 @@ class _Folds:
     table: dict[int, str]
     pattern: regex.Pattern
 
+    def edits(self, chunk: str) -> list[tuple[int, int, str]]:
+        """(start, end, replacement) of each character of ``chunk`` to fold."""
+        # Most abstracts are plain ASCII, where only the ASCII characters of the table (a tab)
+        # can occur: checking that is far cheaper than scanning for the whole table.
+        if chunk.isascii() and not any(chr(code) in chunk for code in self.table if code < 128):
+            return []
+        return [(m.start(), m.end(), self.table[ord(m.group())]) for m in self.pattern.finditer(chunk)]
+
+    @staticmethod
+    def apply(chunk: str, edits: list[tuple[int, int, str]]) -> str:
+        """``chunk`` with the edits made: chunk.translate(table) from the edits found, without
+        a second pass over every character."""
+        parts, pos = [], 0
+        for start, end, replacement in edits:
+            parts += (chunk[pos:start], replacement)
+            pos = end
+        parts.append(chunk[pos:])
+        return "".join(parts)
+
 
 def _folds() -> _Folds:
     mapping = load_mapping("unicode_folds.json")
@@ -186,7 +205,8 @@ def html_to_text(raw: str) -> CleanText:
 # No word of prose runs for hundreds of characters without a space; such a run (a URL, base64,
 # a table squashed to one line, 10k nested brackets) makes spaCy's tokenizer quadratic in its
 # length. A space is inserted every BREAK_EVERY characters of it; offsets are unaffected.
-LONG_RUN = regex.compile(r"\S{1000,}")
+# (Looked for only where a run starts: the same matches, at half the cost of trying everywhere.)
+LONG_RUN = regex.compile(r"(?<!\S)\S{1000,}")
 BREAK_EVERY = 500
 
 
@@ -200,7 +220,7 @@ class Cleaner:
         self._drop_block = [r.compiled() for r in rules if r.label == "DROP_BLOCK"]
         self._drop_rest = [r.compiled() for r in rules if r.label == "DROP_REST"]
         self._citation = [r.compiled() for r in rules if r.label == "CITATION"]
-        self._registrations = [(r.id, r.compiled()) for r in load_rules("registrations.jsonl")]
+        self._registrations = [(r.id, r.compiled(), required_literals(r.pattern)) for r in load_rules("registrations.jsonl")]
         self._doi = regex.compile(r"\bdoi:?\s*(10\.\d{4,9}/[^\s\"<>]+?)(?=[.,;]?(?:\s|$))", regex.I)
         self._pmid = regex.compile(r"\bPMID:?\s*(\d{1,9})\b")
         self._year = regex.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
@@ -256,10 +276,11 @@ class Cleaner:
     def _fold_into(self, builder: _Builder, raw: str, start: int, end: int) -> None:
         pos = start
         chunk = raw[start:end]
-        edits = [(m.start(), m.end(), self._folds.table[ord(m.group())]) for m in self._folds.pattern.finditer(chunk)]
+        fold_edits = self._folds.edits(chunk)
+        edits = list(fold_edits)
         if not chunk.isascii():
             edits.extend((m.start(), m.end(), _ascii_digit(m.group())) for m in OTHER_SCRIPT_DIGIT.finditer(chunk))
-        folded_once = chunk.translate(self._folds.table) if edits else chunk
+        folded_once = self._folds.apply(chunk, fold_edits) if edits else chunk
         # Folding is length-preserving except for removed characters; repair powers of ten
         # on the folded text, then emit copies and edits in raw order.
         for m in FLATTENED_POWER_OF_TEN.finditer(folded_once if not any(e[2] == "" for e in edits) else chunk):
@@ -299,7 +320,10 @@ class Cleaner:
                         meta.year = int(year.group())
                         break
         seen = []
-        for registry, pattern in self._registrations:
+        folded = fold_for_literals(raw)  # most pages name no registry: see resources.required_literals
+        for registry, pattern, literals in self._registrations:
+            if not could_match(literals, folded):
+                continue
             for found in pattern.finditer(raw):
                 number = found.groupdict().get("number")
                 identifier = f"{registry} {number}" if number else found.group().strip()

@@ -36,7 +36,7 @@ from .numbers import (
     power_of_ten_exponent,
 )
 from .resources import load_mapping, load_rules
-from .spans import DOSES, ENTITIES, Found, write_spans
+from .spans import DOSES, ENTITIES, Found, doc_text, write_spans
 
 # Entity labels (written by the lexicon component) that can receive a dose.
 INTERVENTION_LABELS = ("DRUG", "CELL_PRODUCT")
@@ -94,7 +94,9 @@ LIST_JOINER = r"(?: ?, ?(?:and |or )?| ?,? (?:and|or|vs\.?|versus) | ?/ ?)"
 # "10^-3"); nor is a list item after the first: the match from the first number already tried it,
 # and trying again from every item would make "1, 1, 1, ..." cost the list length at each item.
 PREVIOUS_LIST_ITEM = rf"(?<![\w.·+/^-])\d[\d.,·]{{0,12}}{LIST_JOINER}"
-AMOUNT_START = rf"(?=[\d.·]|\( ?\d)(?<![-+/^])(?<!{PREVIOUS_LIST_ITEM})"
+# (The first lookahead holds no letter, and outside the case-insensitive mode the engine tries it
+# at each position of the text almost twice as fast.)
+AMOUNT_START = rf"(?-i:(?=[\d.·]|\( ?\d))(?<![-+/^])(?<!{PREVIOUS_LIST_ITEM})"
 # Likewise a unit starts with a letter or the micro sign; checked before trying the long alternations.
 UNIT_START = r"(?=[^\W\d_])"
 
@@ -658,7 +660,7 @@ class DoseExtractor:
         entities = doc.spans[ENTITIES] if ENTITIES in doc.spans else ()
         interventions = [(span.start_char, span.end_char, span.text)
                          for span in entities if span.label_ in INTERVENTION_LABELS]
-        write_spans(doc, self.spans_key, find_doses(doc.text, interventions))
+        write_spans(doc, self.spans_key, find_doses(doc_text(doc), interventions))
         return doc
 
 

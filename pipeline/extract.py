@@ -10,6 +10,7 @@ Offsets always count characters of the text as it was decoded.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,12 +82,15 @@ def read_raw(path: Path) -> str:
     return decode_bytes(Path(path).read_bytes()).text
 
 
+# C0 controls other than the whitespace ones (\t \n \v \f \r): text does not hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _control_character_share(text: str) -> float:
     sample = text[:65536]
     if not sample:
         return 0.0
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f\v")
-    return controls / len(sample)
+    return len(CONTROL_CHARACTERS.findall(sample)) / len(sample)
 
 
 class Extractor:

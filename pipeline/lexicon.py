@@ -21,11 +21,12 @@ lowercased, accents removed, joined by one space ("BM-MSCs" -> "bm mscs", "CD34+
 "cd 34 cells", "ALSFRS-R" -> "alsfrs r"). Punctuation and spacing therefore do not matter, but the
 split into words does: "the in" never matches the caffeine synonym "thein", nor "same" "SAM-e".
 At run time, for each token that can start a term, the keys of tokens i..j are built
-incrementally and looked up in a dict. A term starts and ends on token boundaries and never inside
+incrementally and looked up in a dict, until no key starts with them (``Lexicon.prefixes``,
+a set of every key cut after each of its runs). A term starts and ends on token boundaries and never inside
 a word (a token glued to a letter or digit of its neighbour); joiners (- / + ' .) may stand inside
 it, but no bracket, comma, semicolon or colon; the longest match wins and spans never overlap. So
 the result is the same under scispaCy's tokenizer, spaCy's default one or a finer one. No
-PhraseMatcher is built, so loading costs one file read and one dict.
+PhraseMatcher is built, so loading costs one file read, one dict and one set.
 
 Abbreviations. A term followed by an abbreviation in brackets ("amyotrophic lateral sclerosis
 (ALS)") makes every mention of that abbreviation in the document a span with the same label and
@@ -47,11 +48,13 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Iterable, Mapping, Optional, Sequence
 
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from pipeline.resources import load_rules, load_word_list, read_pattern_bytes
+from pipeline.spans import doc_text
 
 DRUG = "DRUG"
 DISEASE = "DISEASE"
@@ -134,8 +137,9 @@ class Lexicon:
     """Everything the matcher looks up; shared by all components of a process, never mutated."""
 
     entries: Mapping[str, tuple[Entry, ...]]
-    #: first run of a key -> the largest number of runs of a key that starts with it
-    max_runs: Mapping[str, int]
+    #: every key cut short after one of its runs ("bone marrow" for "bone marrow mscs"): while
+    #: the runs read so far are one of these, a longer term may still follow
+    prefixes: frozenset[str]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -182,7 +186,7 @@ def read_compiled(name: str) -> dict[str, tuple[Entry, ...]]:
 
 
 def _rule_entries(name: str) -> Iterable[tuple[str, Entry]]:
-    for rule in load_rules(name):
+    for rule in load_rules(name, phrases=True):
         key = term_key(rule.pattern)
         if not key:
             continue
@@ -215,30 +219,61 @@ def load_lexicon(
     if stoplist_file:
         for word in load_word_list(stoplist_file):
             entries.pop(term_key(word), None)
-    max_runs: dict[str, int] = {}
-    get = max_runs.get
+    prefixes = set()
     for key in entries:
-        first, _, rest = key.partition(" ")
-        runs = rest.count(" ") + 2 if rest else 1
-        if get(first, 0) < runs:
-            max_runs[first] = runs
-    return Lexicon(MappingProxyType(entries), MappingProxyType(max_runs))
+        cut = key.find(" ")
+        while cut > 0:
+            prefixes.add(key[:cut])
+            cut = key.find(" ", cut + 1)
+    return Lexicon(MappingProxyType(entries), frozenset(prefixes))
 
 
-def _runs_of(texts: list[str]) -> list[list[str]]:
-    """term_runs of each token text, computed once per distinct text."""
-    cache: dict[str, list[str]] = {}
-    result = []
-    for text in texts:
-        runs = cache.get(text)
-        if runs is None:
-            runs = cache[text] = term_runs(text)
-        result.append(runs)
-    return result
+#: ORTH id -> the token text, its term_runs and its key (term_key). Kept across documents (token
+#: texts are the words of the language, which recur from one abstract to the next) up to a bound.
+_TOKEN_INFO: dict[int, tuple[str, tuple[str, ...], str]] = {}
+_TOKEN_INFO_SIZE = 1 << 15
+
+
+@dataclass(frozen=True)
+class _TokenTable:
+    """What the matcher reads of each token, taken from one array rather than from Token
+    objects: iterating a Doc makes a Python object per token, which cost more than the matching."""
+
+    text: str  # the document's
+    texts: Sequence[str]
+    runs: Sequence[tuple[str, ...]]
+    keys: Sequence[str]
+    starts: Sequence[int]
+    spaces: Sequence[int]  # 1 where whitespace follows the token
+
+
+def _token_table(doc: Doc) -> _TokenTable:
+    if not len(doc):
+        return _TokenTable(doc_text(doc), (), (), (), (), ())
+    table = doc.to_array([ORTH, IDX, SPACY])
+    strings = doc.vocab.strings
+    if len(_TOKEN_INFO) > _TOKEN_INFO_SIZE:
+        _TOKEN_INFO.clear()
+    infos = []
+    for orth in table[:, 0].tolist():
+        info = _TOKEN_INFO.get(orth)
+        if info is None:
+            text = strings[orth]
+            runs = tuple(term_runs(text))
+            info = _TOKEN_INFO[orth] = (text, runs, " ".join(runs).lower())
+        infos.append(info)
+    texts, runs, keys = zip(*infos)
+    return _TokenTable(doc_text(doc), texts, runs, keys, table[:, 1].tolist(), table[:, 2].tolist())
+
+
+# Every character _clean_inside can object to; a term's text without any is clean (most are).
+_SUSPECT = re.compile(r"[;:!?\",()\[\]{}]")
 
 
 def _clean_inside(text: str) -> bool:
     """No sentence punctuation and no unbalanced bracket between the first and last letter or digit."""
+    if not _SUSPECT.search(text):
+        return True
     first = next(i for i, ch in enumerate(text) if ch.isalnum())
     last = len(text) - next(i for i, ch in enumerate(reversed(text)) if ch.isalnum())
     inside = text[first:last]
@@ -295,65 +330,68 @@ class LexiconMatcher:
     def find(self, doc: Doc) -> list[Span]:
         """All non-overlapping lexicon spans of ``doc`` (longest match wins), in text order."""
         entries = self.lexicon.entries
-        max_runs = self.lexicon.max_runs
+        prefixes = self.lexicon.prefixes
         labels = self.labels
         n = len(doc)
-        texts = [token.text for token in doc]
-        token_runs = _runs_of(texts)
-        token_keys = [[run.lower() for run in runs] for runs in token_runs]
-        doc_text = doc.text
-        starts = [token.idx for token in doc]
+        table = _token_table(doc)
+        doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
+        token_runs, token_keys = table.runs, table.keys
         # glued[i]: tokens i and i+1 both have letters or digits and no space between them, so a
         # term may neither end at i nor start at i+1 ("IL-2" in "IL-2R" under a fine tokenizer)
         glued = [
-            not token.whitespace_ and i + 1 < n and bool(token_runs[i]) and bool(token_runs[i + 1])
-            for i, token in enumerate(doc)
+            not spaces[i] and i + 1 < n and bool(token_runs[i]) and bool(token_runs[i + 1])
+            for i in range(n)
         ]
         candidates: list[Span] = []
-        for start in range(n):
-            first_runs = token_keys[start]
-            if not first_runs or (start > 0 and glued[start - 1]):
-                continue
-            limit = max_runs.get(first_runs[0])
-            if limit is None:
-                continue
-            key_parts: list[str] = []
-            case_parts: list[str] = []
+        entry_at: dict[int, Entry] = {}  # a candidate's entry, by its first token
+        # The tokens that can start a term: their key begins a term, and they do not go on a word.
+        starts_of_terms = [
+            start
+            for start, key in enumerate(token_keys)
+            if key and (key in prefixes or key in entries) and not (start > 0 and glued[start - 1])
+        ]
+        for start in starts_of_terms:
+            key = token_keys[start]
             best: Optional[tuple[int, Entry]] = None
             for end in range(start, min(n, start + self.max_tokens)):
-                runs = token_keys[end]
-                if not runs:
-                    text = texts[end]
-                    if text.isspace() or _NOT_INSIDE.search(text) or text in ("(", ")", "[", "]", "{", "}"):
-                        break
-                    continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
-                key_parts.extend(runs)
-                case_parts.extend(token_runs[end])
-                if len(key_parts) > limit:
-                    break
-                if glued[end]:
-                    continue
-                found = entries.get(" ".join(key_parts))
+                if end > start:
+                    token_key = token_keys[end]
+                    if not token_key:
+                        text = texts[end]
+                        if text.isspace() or _NOT_INSIDE.search(text) or text in ("(", ")", "[", "]", "{", "}"):
+                            break
+                        continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
+                    key = f"{key} {token_key}"
+                found = entries.get(key)
                 if not found:
+                    if key not in prefixes:
+                        break  # no term goes on this way
+                    continue
+                if glued[end]:
                     continue
                 if not _clean_inside(doc_text[starts[start] : starts[end] + len(texts[end])]):
                     continue
+                case_parts = [run for i in range(start, end + 1) for run in token_runs[i]]
                 for entry in found:
                     if entry.label in labels and entry.accepts(case_parts):
                         best = (end + 1, entry)
                         break
             if best is not None:
                 end, entry = best
-                span = Span(doc, start, end, label=entry.label, kb_id=entry.identifier or "")
-                span._.identifier = entry.identifier
-                span._.lexicon_source = entry.source
-                candidates.append(span)
+                candidates.append(Span(doc, start, end, label=entry.label, kb_id=entry.identifier or ""))
+                entry_at[start] = entry
         spans = filter_spans(candidates)
+        # The extension attributes are set on the spans kept only: each write costs more than the Span.
+        for span in spans:
+            span._.identifier = entry_at[span.start].identifier
+            span._.lexicon_source = entry_at[span.start].source
         if self.abbreviations:
-            spans = filter_spans(spans + self._abbreviation_spans(doc, spans, token_runs))
+            spans = filter_spans(spans + self._abbreviation_spans(doc, spans, table))
         return sorted(spans, key=lambda span: span.start)
 
-    def _abbreviation_spans(self, doc: Doc, spans: list[Span], token_runs: list[list[str]]) -> list[Span]:
+    def _abbreviation_spans(
+        self, doc: Doc, spans: list[Span], table: _TokenTable
+    ) -> list[Span]:
         """Spans for abbreviations the document defines right after a found term.
 
         "amyotrophic lateral sclerosis (ALS)" makes every "ALS" of the document a DISEASE with the
@@ -365,23 +403,24 @@ class LexiconMatcher:
         are matched on their letters and digits, case-sensitively, with or without a plural "s",
         where they stand alone (not inside a longer word).
         """
+        text, texts, starts, spaces, token_runs = table.text, table.texts, table.starts, table.spaces, table.runs
         n = len(doc)
         covered = {i for span in spans for i in range(span.start, span.end)}
         defined: dict[str, Span] = {}
         for span in spans:
             opening = span.end
-            if opening >= n or doc[opening].text not in ("(", "["):
+            if opening >= n or texts[opening] not in ("(", "["):
                 continue
             closing = opening + 1
-            while closing < n and closing <= opening + _ABBREVIATION_TOKENS and doc[closing].text not in (")", "]"):
-                if doc[closing].whitespace_ and (closing + 1 >= n or doc[closing + 1].text not in (")", "]")):
+            while closing < n and closing <= opening + _ABBREVIATION_TOKENS and texts[closing] not in (")", "]"):
+                if spaces[closing] and (closing + 1 >= n or texts[closing + 1] not in (")", "]")):
                     break
                 closing += 1
-            if closing >= n or doc[closing].text not in (")", "]") or closing == opening + 1:
+            if closing >= n or texts[closing] not in (")", "]") or closing == opening + 1:
                 continue
             if any(i in covered for i in range(opening + 1, closing)):
                 continue
-            short = doc[opening + 1 : closing].text
+            short = text[starts[opening + 1] : starts[closing - 1] + len(texts[closing - 1])]
             runs = [run for i in range(opening + 1, closing) for run in token_runs[i]]
             letters = "".join(runs)
             if not (2 <= len(short) <= 12 and runs and any(ch.isupper() for ch in letters)):
@@ -389,17 +428,24 @@ class LexiconMatcher:
             key = " ".join(runs)
             if key.lower() in self.stop_keys or key in defined:
                 continue
-            long_letters = "".join(term_runs(span.text)).lower()
+            long_letters = "".join(term_runs(text[span.start_char : span.end_char])).lower()
             if letters[0].lower() != long_letters[0] or not _is_subsequence(letters.lower(), long_letters):
                 continue
             defined[key] = span
         if not defined:
             return []
         longest = max(key.count(" ") + 1 for key in defined)
+        # A mention starts with the first run of its key, or with that run and a plural "s".
+        firsts = {key.split(" ")[0] for key in defined}
         found = []
         i = 0
         while i < n:
-            if i in covered or not token_runs[i] or (i > 0 and not doc[i - 1].whitespace_ and token_runs[i - 1]):
+            if (
+                i in covered
+                or not token_runs[i]
+                or (token_runs[i][0] not in firsts and token_runs[i][0][:-1] not in firsts)
+                or (i > 0 and not spaces[i - 1] and token_runs[i - 1])
+            ):
                 i += 1
                 continue
             match = None
@@ -410,13 +456,13 @@ class LexiconMatcher:
                 parts.extend(token_runs[j])
                 if len(parts) > longest:
                     break
-                ends_word = j + 1 >= n or doc[j].whitespace_ or not token_runs[j + 1]
+                ends_word = j + 1 >= n or spaces[j] or not token_runs[j + 1]
                 if token_runs[j] and ends_word:
                     key = " ".join(parts)
                     source = defined.get(key) or (defined.get(key[:-1]) if key.endswith("s") else None)
                     if source is not None:
                         match = (j + 1, source)
-                if doc[j].whitespace_:
+                if spaces[j]:
                     break
             if match is None:
                 i += 1

@@ -71,6 +71,9 @@ _EXPONENT_DIGITS = regex.compile(r"([-+]?\d{1,3})\s*\)?\s*$")
 _MANTISSA_AND_REST = regex.compile(rf"^({DECIMAL})(.*)$", regex.S)
 _POWER_ONLY = regex.compile(rf"^{POWER_OF_TEN}$")
 _GROUPED_ONLY = regex.compile(rf"^(?:{GROUPED_INTEGER})$")
+_LEADING_TIMES = regex.compile(rf"^{TIMES}")
+# Between the words of a spelled-out number: "twenty-six", "three hundred".
+_NUMBER_WORD_BREAK = regex.compile(r"[-\s]+")
 
 
 def decimal_value(text: str) -> float:
@@ -113,7 +116,7 @@ def _unrounded_number_value(text: str) -> float:
             # "10E6" in a copied abstract is a flattened 10^6 (GOLD.md), not 1e7.
             return 10.0 ** power_of_ten_exponent(rest)
         return decimal_value(mantissa) * 10.0 ** power_of_ten_exponent(rest)
-    power = regex.sub(rf"^{TIMES}", "", rest)
+    power = _LEADING_TIMES.sub("", rest)
     return decimal_value(mantissa) * 10.0 ** power_of_ten_exponent(power)
 
 
@@ -135,7 +138,7 @@ def spelled_number_value(text: str) -> int | None:
     """'Twenty-six' -> 26, 'three hundred forty-one' -> 341; None if a word is unknown."""
     words = _number_words()
     total = current = 0
-    for token in regex.split(r"[-\s]+", text.lower()):
+    for token in _NUMBER_WORD_BREAK.split(text.lower()):
         if token in ("", "and"):
             continue
         if token not in words:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from .numbers import EXPONENT_FLAT_NEGATIVE, NUMBER, number_value
 from .resources import load_rules
-from .spans import P_VALUES, Found, write_spans
+from .spans import P_VALUES, Found, doc_text, write_spans
 
 # "P", "p", "P value(s)", "P-value", "two-sided P", "P for trend", "P(interaction)", "Ptrend",
 # "P trend", and the plural "Ps"/"ps" ("all ps < .05"; lower-case s only, so "PS", performance
@@ -73,9 +73,13 @@ SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(])|\n|(?<=\.)(?=[A-Z]{3,})")
 THRESHOLD_VALUES = {0.05, 0.01, 0.001, 0.1}
 
 
+# "< or =", "<or=": an old typesetting of "≤" / "≥".
+OR_EQUAL = regex.compile(r"[<>] ?or")
+
+
 def _comparator(written: str) -> str:
     written = " ".join(written.lower().split())
-    if regex.match(r"[<>] ?or", written):  # "< or =", "<or="
+    if OR_EQUAL.match(written):
         return "<=" if written.startswith("<") else ">="
     return COMPARATORS[written]
 
@@ -137,7 +141,7 @@ class PValueExtractor:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        write_spans(doc, self.spans_key, find_p_values(doc.text))
+        write_spans(doc, self.spans_key, find_p_values(doc_text(doc)))
         return doc
 
 

@@ -33,11 +33,12 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
 
     entities = []
     for span in doc.spans.get(ENTITIES, []):
+        extensions = span._  # each "span._" builds an accessor object: one for both attributes
         entities.append(Entity(
             **_raw_span(cleaned, span.start_char, span.end_char),
             label=span.label_,
-            identifier=span._.identifier,
-            source=span._.lexicon_source,
+            identifier=extensions.identifier,
+            source=extensions.lexicon_source,
         ))
     for span in doc.ents:  # a scispaCy model's entities, where one is installed
         entities.append(Entity(**_raw_span(cleaned, span.start_char, span.end_char),

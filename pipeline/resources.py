@@ -13,13 +13,14 @@ immutable tuples, so nothing a component does can change what the next one sees.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 
 class PatternFileError(ValueError):
@@ -36,7 +37,9 @@ class Rule(BaseModel):
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, pattern: str) -> str:
+    def _compiles(cls, pattern: str, info: ValidationInfo) -> str:
+        if info.context and info.context.get("phrases"):
+            return pattern  # a surface form (see load_rules), never compiled
         try:
             regex.compile(pattern)
         except regex.error as exc:
@@ -69,13 +72,17 @@ def read_pattern_text(name: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def load_rules(name: str) -> tuple[Rule, ...]:
+def load_rules(name: str, phrases: bool = False) -> tuple[Rule, ...]:
+    """The rules of a file in patterns/. With ``phrases``, each pattern is the surface form of a
+    phrase (the lexicon's own terms), not a regular expression, and is not compiled to check it:
+    hundreds of compiles were a tenth of the pipeline's loading time."""
     rules = []
+    context = {"phrases": phrases}
     for number, line in enumerate(read_pattern_text(name).splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
-            rules.append(Rule.model_validate_json(line))
+            rules.append(Rule.model_validate_json(line, context=context))
         except ValidationError as exc:
             raise PatternFileError(f"patterns/{name}:{number}: {exc}") from exc
     return tuple(rules)
@@ -134,3 +141,95 @@ def unit_is_valid(unit: str) -> bool:
     bases, denominators = _unit_vocabulary()
     head, *per = unit.split("/")
     return head in bases and all(d in denominators for d in per)
+
+
+# --- Literal prefilters -----------------------------------------------------------------------
+# Most rules cannot match a given text at all, and the regex engine finds that out slowly: it scans
+# for an alternation ("\borally\b|\boral\b|\bper os\b") one position at a time, at some 40 ns a
+# character, where a plain substring search takes nanoseconds for the whole text. So each rule also
+# gets the literal strings one of which every match of it contains ("orally"/"oral"/"per os"), read
+# from the parsed pattern, and it is run only on a text that holds one of them (the prefilter of
+# RE2 and Hyperscan). The strings are compared case-folded, so one check serves a rule whatever
+# its case mode. A pattern the reader does not understand gets no prefilter and always runs.
+try:  # the standard library's regular-expression parser (public as sre_parse before 3.11)
+    import re._parser as _sre_parse
+    from re._constants import (
+        ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN,
+    )
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse
+    from sre_constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+
+_REPEATS = {MAX_REPEAT, MIN_REPEAT} | {getattr(_sre_parse, "POSSESSIVE_REPEAT", MAX_REPEAT)}
+_ATOMIC_GROUP = getattr(_sre_parse, "ATOMIC_GROUP", None)
+# Zero-width items: the characters on either side of one are adjacent in the match.
+_ZERO_WIDTH = {AT, ASSERT, ASSERT_NOT}
+
+Literals = frozenset[str]
+
+# regex-module syntax that the standard parser would read as literal characters: a nested set
+# ("[[a-z]--[aeiou]]" in V1) and a fuzzy constraint ("(?:foo){e<=1}").
+_NOT_STANDARD_SYNTAX = re.compile(r"\[(?:\\.|[^\]\\])*\[|\{[a-z]")
+
+
+def fold_for_literals(text: str) -> str:
+    """``text`` as the prefilters compare it: case-folded, so that every character the regex
+    module's case-insensitive matching takes for a letter of a rule ("K" for "k", "ſ" for "s")
+    folds to that letter; "İ" folds to "i" and a combining dot, which is dropped."""
+    return text.casefold().replace("i\u0307", "i")
+
+
+@lru_cache(maxsize=None)
+def required_literals(pattern: str) -> Literals | None:
+    """Case-folded strings one of which every match of ``pattern`` contains, or None where none
+    can be read off the pattern (it then has no prefilter)."""
+    if _NOT_STANDARD_SYNTAX.search(pattern):
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - regex-module syntax the standard parser lacks
+        return None
+    literals = _sequence_literals(list(parsed))
+    return frozenset(fold_for_literals(s) for s in literals) if literals else None
+
+
+def could_match(literals: Literals | None, folded_text: str) -> bool:
+    """False only where no match is possible: none of the literals is in the folded text."""
+    return literals is None or any(literal in folded_text for literal in literals)
+
+
+def _sequence_literals(items) -> Literals | None:
+    """The best of the literal sets a sequence of parsed items requires: each run of literal
+    characters is one ("\\bintravenous(?:ly)?\\b" needs "intravenous"), and so is each group,
+    alternation or repeat that must match at least once."""
+    best = None
+    run: list[str] = []
+    for op, argument in items:
+        if op is LITERAL:
+            run.append(chr(argument))
+            continue
+        if op in _ZERO_WIDTH:
+            continue
+        if run:
+            best = _better(best, frozenset(["".join(run)]))
+            run = []
+        if op is SUBPATTERN:
+            best = _better(best, _sequence_literals(list(argument[-1])))
+        elif op is _ATOMIC_GROUP:
+            best = _better(best, _sequence_literals(list(argument)))
+        elif op is BRANCH:
+            branches = [_sequence_literals(list(branch)) for branch in argument[1]]
+            if all(branches):
+                best = _better(best, frozenset().union(*branches))
+        elif op in _REPEATS and argument[0] >= 1:
+            best = _better(best, _sequence_literals(list(argument[2])))
+    if run:
+        best = _better(best, frozenset(["".join(run)]))
+    return best
+
+
+def _better(a: Literals | None, b: Literals | None) -> Literals | None:
+    """The more selective of two literal sets: the longer shortest string, then fewer strings."""
+    if not a or not b:
+        return a or b
+    return min(a, b, key=lambda s: (-min(map(len, s)), len(s)))

@@ -11,15 +11,15 @@ lumbar puncture"). scispaCy's AbbreviationDetector supplies the definitions: onc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .resources import load_rules
-from .spans import ROUTES, Found, write_spans
+from .resources import Literals, could_match, fold_for_literals, load_rules, required_literals
+from .spans import ROUTES, Found, doc_text, write_spans
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,35 @@ class RouteRule:
     pattern: regex.Pattern
     route: str
     needs_definition: bool
+    # One of these (case-folded) is in every match; a text holding none is not searched.
+    literals: Literals | None = None
 
 
 @dataclass(frozen=True)
 class RouteVocabulary:
     rules: tuple[RouteRule, ...]
-    look_alikes: tuple[regex.Pattern, ...]
+    look_alikes: tuple[tuple[regex.Pattern, Literals | None], ...]  # each with its prefilter
     route_noun: regex.Pattern
     route_cue: regex.Pattern
+    # route_of_phrase's answers: the same long forms ("intravenous", "intrathecally") come back in
+    # document after document, and each costs a try of every rule.
+    _phrase_routes: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def route_of_phrase(self, phrase: str) -> str | None:
         """The route a whole phrase names ("intrathecally" -> "intrathecal"), else None."""
-        for rule in self.rules:
-            if not rule.needs_definition and rule.pattern.fullmatch(phrase.strip()):
-                return rule.route
-        return None
+        phrase = phrase.strip()
+        if phrase not in self._phrase_routes:
+            if len(self._phrase_routes) >= PHRASE_CACHE_SIZE:
+                self._phrase_routes.clear()
+            self._phrase_routes[phrase] = next(
+                (rule.route for rule in self.rules if not rule.needs_definition and rule.pattern.fullmatch(phrase)),
+                None,
+            )
+        return self._phrase_routes[phrase]
+
+
+# Distinct long forms remembered by route_of_phrase (a run of millions of abstracts has more).
+PHRASE_CACHE_SIZE = 4096
 
 
 @lru_cache(maxsize=None)
@@ -55,11 +69,11 @@ def route_vocabulary() -> RouteVocabulary:
     route_noun = regex.compile(rf"[ -](?:{alternation('ROUTE_NOUN')})\b", regex.IGNORECASE)
     route_cue = regex.compile(rf"(?:{alternation('ROUTE_CUE')}) $", regex.IGNORECASE)
     route_rules = tuple(
-        RouteRule(r.compiled(), r.id, r.label == "ROUTE_ABBREVIATION")
+        RouteRule(r.compiled(), r.id, r.label == "ROUTE_ABBREVIATION", required_literals(r.pattern))
         for r in rules
         if r.label in ("ROUTE", "ROUTE_ABBREVIATION")
     )
-    look_alikes = tuple(r.compiled() for r in rules if r.label == "NOT_ROUTE")
+    look_alikes = tuple((r.compiled(), required_literals(r.pattern)) for r in rules if r.label == "NOT_ROUTE")
     return RouteVocabulary(route_rules, look_alikes, route_noun, route_cue)
 
 
@@ -99,20 +113,34 @@ def find_routes(text: str, abbreviations: list[tuple[int, int, str]] = ()) -> li
     for start, end, long_form in abbreviations:
         defined[text[start:end]] = vocabulary.route_of_phrase(long_form)
 
-    vetoed = [(m.start(), m.end()) for p in vocabulary.look_alikes for m in p.finditer(text)]
+    # Most rules cannot match a given abstract; their literal prefilters say which (see resources).
+    folded = fold_for_literals(text)
+    matches = [
+        (order, rule, match)
+        for order, rule in enumerate(vocabulary.rules)
+        if could_match(rule.literals, folded)
+        for match in rule.pattern.finditer(text)
+        if match.start() != match.end()
+    ]
+    # The look-alikes only veto, so they are searched for only where there is something to veto.
+    vetoed = [
+        (m.start(), m.end())
+        for pattern, literals in (vocabulary.look_alikes if matches else ())
+        if could_match(literals, folded)
+        for m in pattern.finditer(text)
+    ]
 
     candidates: list[_Candidate] = []
-    for order, rule in enumerate(vocabulary.rules):
-        for match in rule.pattern.finditer(text):
-            start, end = match.span()
-            if start == end or any(s < end and start < e for s, e in vetoed):
-                continue
-            word = match.group()
-            if word in defined and defined[word] is None:
-                continue  # "IM" defined as intestinal metaplasia
-            route = defined.get(word) or rule.route
-            needs_definition = rule.needs_definition and defined.get(word) != rule.route
-            candidates.append(_Candidate(start, end, order, route, needs_definition))
+    for order, rule, match in matches:
+        start, end = match.span()
+        if any(s < end and start < e for s, e in vetoed):
+            continue
+        word = match.group()
+        if word in defined and defined[word] is None:
+            continue  # "IM" defined as intestinal metaplasia
+        route = defined.get(word) or rule.route
+        needs_definition = rule.needs_definition and defined.get(word) != rule.route
+        candidates.append(_Candidate(start, end, order, route, needs_definition))
     for start, end, _ in abbreviations:
         route = defined[text[start:end]]
         if route is not None:
@@ -154,7 +182,7 @@ class RouteExtractor:
                 long_form = short._.long_form
                 if long_form is not None:
                     abbreviations.append((short.start_char, short.end_char, str(long_form)))
-        write_spans(doc, self.spans_key, find_routes(doc.text, abbreviations))
+        write_spans(doc, self.spans_key, find_routes(doc_text(doc), abbreviations))
         return doc
 
 

@@ -28,8 +28,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .numbers import GROUPED_INTEGER, decimal_value, spelled_number_pattern, spelled_number_value
-from .resources import load_rules, load_word_list
-from .spans import SAMPLE_SIZES, Found, write_spans
+from .resources import Literals, could_match, fold_for_literals, load_rules, load_word_list, required_literals
+from .spans import SAMPLE_SIZES, Found, doc_text, write_spans
 
 ROLES = ("screened", "enrolled", "randomized", "arm", "analyzed", "completed", "withdrawn")
 LABEL = "SAMPLE_SIZE"
@@ -195,9 +195,19 @@ def _is_denominator(before: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _role_rules() -> tuple[tuple[str, bool, regex.Pattern], ...]:
-    """(label, whether the rule starts at the marker, compiled pattern)."""
-    return tuple((r.label, r.pattern.startswith(MARK), _compile_rule(r)) for r in load_rules("sample_size_roles.jsonl"))
+def _role_rules() -> tuple[tuple[str, bool, regex.Pattern, Literals | None], ...]:
+    """(label, whether the rule starts at the marker, compiled pattern, its literal prefilter)."""
+    return tuple(
+        (r.label, r.pattern.startswith(MARK), _compile_rule(r), _prefilter(r.pattern))
+        for r in load_rules("sample_size_roles.jsonl")
+    )
+
+
+def _prefilter(pattern: str) -> Literals | None:
+    """The rule's literal prefilter (resources.required_literals); the marker is in every window,
+    so a rule that needs only the marker gets none."""
+    literals = required_literals(pattern)
+    return None if literals is not None and MARK in literals else literals
 
 
 # Each question asked of a clause needs only some of the rules; running only those is most of
@@ -216,7 +226,7 @@ RULE_SETS = {
 
 
 @lru_cache(maxsize=None)
-def _rules(name: str) -> tuple[tuple[str, bool, regex.Pattern], ...]:
+def _rules(name: str) -> tuple[tuple[str, bool, regex.Pattern, Literals | None], ...]:
     keep = RULE_SETS[name]
     return tuple(rule for rule in _role_rules() if keep(rule[0], rule[1]))
 
@@ -321,8 +331,9 @@ Cue = tuple[bool, int, int, str]
 def _rule_cues(window: str, mark: int, rules: str, after: bool) -> tuple[Cue, ...]:
     """The cues of the rules of set ``rules`` on one side of the marker at ``mark``."""
     cues = []
-    for label, at_mark, pattern in _rules(rules):
-        if at_mark != after:
+    folded = fold_for_literals(window)
+    for label, at_mark, pattern, literals in _rules(rules):
+        if at_mark != after or not could_match(literals, folded):
             continue
         # Every rule holds the marker once: a rule that starts with it can only match there,
         # any other ends on it, so neither needs to be tried at every position of the clause.
@@ -366,34 +377,39 @@ def _cues(before: str, after: str, rules: str) -> tuple[Cue, ...]:
 
 
 @lru_cache(maxsize=None)
-def _match_tests(label: str) -> tuple[tuple[bool, regex.Pattern], ...]:
-    """The rules of ``label`` as tests of whether they match at all, as (after the marker,
-    test). A rule before the marker is rewritten to look behind it (``(?<=rule)§``), so that it
-    is tried once, at the marker, rather than from every position before it (the clause before
-    a count is shorter than BEFORE_REACH, so the reach is the same)."""
-    tests = []
+def _match_tests(label: str) -> tuple[regex.Pattern | None, regex.Pattern | None]:
+    """The rules of ``label`` as two tests of whether any matches at all: one for the rules after
+    the marker, tried at the marker; one for those before it, rewritten to look behind it
+    (``(?<=rule)§``), so that it is tried once, at the marker, rather than from every position
+    before it (the clause before a count is shorter than BEFORE_REACH, so the reach is the same).
+    Each is one alternation of its rules: any match decides, and one call costs less than one
+    per rule."""
+    after, before = [], []
     for rule in load_rules("sample_size_roles.jsonl"):
         if rule.label != label:
             continue
+        # Each rule keeps its own case mode inside the alternation; a backreference would be
+        # renumbered there, so none may be used.
+        assert not regex.search(r"\\[1-9]|\(\?P=", rule.pattern), rule.id
+        case = "(?-i:" if rule.case == "sensitive" else "(?:"
         if rule.pattern.startswith(MARK):
-            tests.append((True, _compile_rule(rule)))
+            after.append(case + rule.pattern[len(MARK):] + ")")
         else:
             assert rule.pattern.endswith(MARK), rule.id
-            tests.append((False, _compile_rule(rule.model_copy(update={"pattern": f"(?<={rule.pattern[:-1]}){MARK}"}))))
-    # Any match decides, so the cheap ones go first: those after the marker, then the shortest.
-    return tuple(sorted(tests, key=lambda test: (not test[0], len(test[1].pattern))))
+            before.append(case + rule.pattern[: -len(MARK)] + ")")
+    flags = regex.V1 | regex.IGNORECASE
+    return (
+        regex.compile(f"{NO_FULLCASE}{MARK}(?:{'|'.join(after)})", flags) if after else None,
+        regex.compile(f"{NO_FULLCASE}(?<={'|'.join(before)}){MARK}", flags) if before else None,
+    )
 
 
 def _matches(label: str, before: str | None, after: str | None) -> bool:
-    """Whether a rule of ``label`` matches on the sides given; tried only until one does."""
-    after_window = None if after is None else MARK + after
-    before_window = None if before is None else before + MARK
-    for at_mark, test in _match_tests(label):
-        if at_mark and after_window is not None and test.match(after_window):
-            return True
-        if not at_mark and before_window is not None and test.match(before_window, len(before)):
-            return True
-    return False
+    """Whether a rule of ``label`` matches on the sides given."""
+    after_test, before_test = _match_tests(label)
+    if after is not None and after_test is not None and after_test.match(MARK + after):
+        return True
+    return before is not None and before_test is not None and before_test.match(before + MARK, len(before)) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -932,7 +948,7 @@ class SampleSizeExtractor:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # built from the tokens on every access
+        text = doc_text(doc)
         found = find_sample_sizes(text)
         write_spans(doc, self.spans_key, found)
         doc._.sample_size = total_sample_size(text, found)

@@ -67,6 +67,8 @@ def test_every_clean_character_maps_into_the_raw_file(cleaner, doc_id):
     ("soft\u00adhyphen", "softhyphen"),
     ("P = 0.\u0663", "P = 0.3"),          # an Arabic-Indic digit, read as 3
     ("n = \U000116d0", "n = \ufffd"),     # a digit Python's Unicode tables do not know
+    ("P\t=\t0.03", "P = 0.03"),          # plain ASCII: only its tabs are folded
+    ("soft\u00adhyphen 1.5 x 106", "softhyphen 1.5 x 10^6"),  # a removal before a repair
 ])
 def test_folds_and_repairs(cleaner, raw, clean):
     assert cleaner(raw).text == clean
@@ -93,3 +95,10 @@ def test_repaired_span_maps_to_the_raw_digits(cleaner):
 def test_empty_and_blank_inputs(cleaner):
     assert cleaner("").text == ""
     assert cleaner("  \n\n ").text.strip() == ""
+
+
+def test_long_runs_are_broken_wherever_they_start(cleaner):
+    for raw in ("x" * 1200, "a " + "y" * 2600 + " b", "(" * 1000 + " " + "z" * 999):
+        clean = cleaner(raw).text
+        assert clean.replace(" ", "") == raw.replace(" ", "")
+        assert max(len(run) for run in clean.split(" ")) <= 1000

@@ -308,3 +308,48 @@ def test_build_tool_helpers():
     assert build.CELL_NAME.search("natural killer cell") and not build.CELL_NAME.search("cellulose")
     assert build.drug_identifier({"drugbank_id": "DB00740", "mesh_id": "D018696"}, "riluzole", {}, {}) == "DrugBank:DB00740"
     assert build.mesh_identifier({"mesh_id": "D009362"}, "Neoplasms", {"neoplasms": "D009369"}, {}) == "MeSH:D009369"
+
+
+def test_prefixes_hold_every_key_cut_after_a_run():
+    lexicon = load_lexicon()
+    for key in list(lexicon.entries)[:2000]:
+        runs = key.split(" ")
+        for cut in range(1, len(runs)):
+            assert " ".join(runs[:cut]) in lexicon.prefixes, key
+    assert all(" ".join(p.split(" ")) == p for p in list(lexicon.prefixes)[:100])
+
+
+def test_tokenizer_is_scispacys_with_finer_affixes(devset):
+    """trialfacts_tokenizer builds one Tokenizer with scispaCy's special cases and our affixes;
+    it splits exactly as scispaCy's tokenizer with those affixes set on it does."""
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    from pipeline.extract import read_raw
+    from pipeline.tokenizer import DIGIT_LETTER_INFIX, SYMBOL_INFIX, trialfacts_tokenizer
+
+    nlp = spacy.blank("en")
+    ours = trialfacts_tokenizer(nlp)
+    theirs = combined_rule_tokenizer(nlp)
+    assert ours.rules == theirs.rules
+    assert (ours.token_match, ours.url_match) == (theirs.token_match, theirs.url_match)
+    theirs.prefix_search = compile_prefix_regex([SYMBOL_INFIX]).search
+    theirs.suffix_search = compile_suffix_regex([SYMBOL_INFIX]).search
+    theirs.infix_finditer = compile_infix_regex([SYMBOL_INFIX, DIGIT_LETTER_INFIX]).finditer
+    texts = [read_raw(path) for path in sorted((devset / "corpus").glob("*.txt"))]
+    texts.append("e.g. Dr. i.v. 5mg/kg p<0.05 (n=12) U.S. vs. approx. Fig. 2 don't can't")
+    for text in texts:
+        assert [(t.text, t.whitespace_) for t in ours(text)] == [(t.text, t.whitespace_) for t in theirs(text)]
+
+
+def test_doc_text_is_the_text_of_that_doc():
+    from pipeline.spans import doc_text
+    from pipeline.tokenizer import trialfacts_tokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = trialfacts_tokenizer(nlp)
+    doc = nlp("Riluzole 50 mg  twice daily (BID).")
+    assert doc_text(doc) == doc.text == "Riluzole 50 mg  twice daily (BID)."
+    part = doc[3:6].as_doc(copy_user_data=True)
+    assert doc_text(part) == part.text
+    plain = spacy.blank("en")("made by another tokenizer")
+    assert doc_text(plain) == plain.text

@@ -316,3 +316,50 @@ def test_rules_rewritten_to_look_behind_find_what_they_find_searched(before):
         rf"(?:\b\d{{1,7}}|{spelled_number_pattern()})(?: ?\( ?\d{{1,3}}(?:[.·]\d{{1,2}})? ?%\))?,? (?:out )?of (?:the |these |those |all )?$",
         regex_module.I | regex_module.V1)
     assert ss._is_denominator(before) == bool(denominator.search(before))
+
+
+AFTER_CLAUSES = [
+    "% of patients", " patients had diarrhea", "-month follow-up", ".5 mg", " to 5", "'s disease",
+    " patients were randomized", " (45%) developed fever, and", "", " x 10^6 cells", " per cent",
+]
+
+
+@pytest.mark.parametrize("after", AFTER_CLAUSES)
+def test_rules_at_the_marker_match_as_one_alternation_what_they_match_one_by_one(after):
+    from pipeline import sample_size as ss
+    from pipeline.resources import load_rules
+
+    for label in ("not_count", "outcome"):
+        one_by_one = any(ss._compile_rule(rule).match(ss.MARK + after)
+                         for rule in load_rules("sample_size_roles.jsonl")
+                         if rule.label == label and rule.pattern.startswith(ss.MARK))
+        assert ss._matches(label, None, after) == one_by_one, label
+
+
+def test_rule_prefilters_never_skip_a_cue(devset):
+    """With and without the literal prefilters (resources.required_literals), the cues read
+    around every number of the dev texts are the same."""
+    from pipeline import sample_size as ss
+    from pipeline.clean import Cleaner
+
+    cleaner = Cleaner()
+    windows = []
+    for path in sorted((devset / "corpus").glob("*.txt")):
+        text = cleaner(path.read_text(encoding="utf-8")).text
+        for number in ss._numbers(text):
+            windows.append(text[max(0, number.start() - ss.BEFORE_WINDOW): number.start()].replace(ss.MARK, " "))
+            windows.append(text[number.end(): number.end() + ss.AFTER_WINDOW].replace(ss.MARK, " "))
+    for rules in ss.RULE_SETS:
+        for window in windows:
+            for after in (True, False):
+                marked = ss.MARK + window if after else window + ss.MARK
+                mark = 0 if after else len(window)
+                with_prefilters = ss._rule_cues(marked, mark, rules, after)
+                unfiltered = []
+                for label, at_mark, pattern, _ in ss._rules(rules):
+                    if at_mark != after:
+                        continue
+                    match = pattern.match(marked, mark) if at_mark else pattern.search(marked, max(0, mark - ss.BEFORE_REACH), mark + 1)
+                    if match is not None:
+                        unfiltered.append(label)
+                assert sorted(label for *_, label in with_prefilters) == sorted(unfiltered), (rules, window)
