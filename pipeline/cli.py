@@ -151,9 +151,9 @@ def run_extract(args) -> int:
         build_extractor(args, options)
     progress = ProgressBar(countable_total(args, paths), quiet=args.quiet)
 
-    def report(record) -> None:
-        if hasattr(record, "error"):
-            progress.say(f"error: {record.source}: {record.error}")
+    def report(outcome) -> None:
+        if outcome.failed:
+            progress.say(f"error: {outcome.source}: {outcome.error}")
         progress.step()
         _check_stop()
 
@@ -165,11 +165,11 @@ def run_extract(args) -> int:
     documents = failed = 0
     with AtomicOutput(args.output, newline="" if args.format != "jsonl" else None) as out:
         write = record_sink(out, options)
-        for record in extract_in_order(input_documents(args, paths), options, workers):
-            write(record)
+        for outcome in extract_in_order(input_documents(args, paths), options, workers):
+            write(outcome)
             documents += 1
-            failed += hasattr(record, "error")
-            report(record)
+            failed += outcome.failed
+            report(outcome)
     progress.close()
     if not args.quiet:
         _say(f"read {documents}, extracted {documents - failed}, failed {failed}; "

@@ -18,8 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .models import ErrorRecord
-from .runner import PartPlan, PartWriter, RunFailed, RunOptions, Totals, plan_parts, process_extractor
+from .runner import Outcome, PartPlan, PartWriter, RunFailed, RunOptions, Totals, plan_parts, process_extractor
 from .sources import Document
 
 # A worker process may run tasks in several threads; the pipeline is built and used by
@@ -40,10 +39,10 @@ def extract_part(index: int, items: list, folder: str, options: RunOptions) -> d
         errors = []
         try:
             for item in items:
-                record = extractor.extract(item)
-                writer.write(record)
-                if isinstance(record, ErrorRecord):
-                    errors.append(f"{record.source}: {record.error}")
+                outcome = Outcome.of(extractor.extract(item))
+                writer.write(outcome)
+                if outcome.failed:
+                    errors.append(f"{outcome.source}: {outcome.error}")
             writer.commit()
         except BaseException:
             writer.discard()

@@ -44,6 +44,36 @@ class RunOptions:
     bom: bool = False
 
 
+class Outcome:
+    """One document's result as it travels: its JSON line, with what the run reports about it.
+
+    Worker processes send the line, which the parent writes as it is; the record is parsed
+    again only where a view needs it (CSV rows), so the parent is not the bottleneck.
+    """
+
+    __slots__ = ("line", "doc_id", "source", "error", "_record")
+
+    def __init__(self, line: str, doc_id: str, source: str | None, error: str | None, record=None):
+        self.line, self.doc_id, self.source, self.error, self._record = line, doc_id, source, error, record
+
+    @classmethod
+    def of(cls, record: TrialRecord | ErrorRecord) -> Outcome:
+        return cls(record.model_dump_json(), record.doc_id, record.source, getattr(record, "error", None), record)
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    @property
+    def record(self) -> TrialRecord | ErrorRecord:
+        if self._record is None:
+            self._record = OutputLine.validate_json(self.line)
+        return self._record
+
+    def __reduce__(self):  # the parsed record stays behind when an outcome crosses processes
+        return Outcome, (self.line, self.doc_id, self.source, self.error)
+
+
 # The pipeline of this process: built once by the parent before forking (so workers inherit
 # it), or once per process by a spawned or Dask worker.
 _EXTRACTOR = None
@@ -60,10 +90,9 @@ def process_extractor(options: RunOptions):
     return _EXTRACTOR
 
 
-def _extract_batch(batch: list, options: RunOptions) -> list[str]:
+def _extract_batch(batch: list, options: RunOptions) -> list[Outcome]:
     extractor = process_extractor(options)
-    # JSON crosses the process boundary faster than pickled pydantic models.
-    return [extractor.extract(item).model_dump_json() for item in batch]
+    return [Outcome.of(extractor.extract(item)) for item in batch]
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -114,7 +143,7 @@ class WorkerProcesses:
     def send(self, number: int, batch: list) -> None:
         self.workers[number % len(self.workers)][1].put(batch)
 
-    def receive(self, number: int) -> list[str]:
+    def receive(self, number: int) -> list[Outcome]:
         process, _, results = self.workers[number % len(self.workers)]
         while True:
             try:
@@ -151,8 +180,8 @@ def _exit_description(exitcode: int) -> str:
 
 
 def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
-                     batch_size: int = 8) -> Iterator[TrialRecord | ErrorRecord]:
-    """Records for ``items`` in their order, using ``workers`` processes.
+                     batch_size: int = 8) -> Iterator[Outcome]:
+    """Outcomes (records) for ``items`` in their order, using ``workers`` processes.
 
     At most two batches per worker are in flight, so a stream of any length is read only
     as fast as it is processed, and memory stays flat.
@@ -160,7 +189,7 @@ def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
     extractor = process_extractor(options)
     if workers <= 1:
         for item in items:
-            yield extractor.extract(item)
+            yield Outcome.of(extractor.extract(item))
         return
     pool = WorkerProcesses(workers, options)
     finished = False
@@ -170,21 +199,16 @@ def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
             pool.send(sent, batch)
             sent += 1
             if sent - received >= 2 * workers:
-                yield from _records(pool.receive(received))
+                yield from pool.receive(received)
                 received += 1
         while received < sent:
-            yield from _records(pool.receive(received))
+            yield from pool.receive(received)
             received += 1
         pool.finish()
         finished = True
     finally:
         if not finished:
             pool.kill()
-
-
-def _records(lines: list[str]) -> Iterator[TrialRecord | ErrorRecord]:
-    for line in lines:
-        yield OutputLine.validate_json(line)
 
 
 # --- part folders -------------------------------------------------------------------------
@@ -255,10 +279,10 @@ class PartWriter:
         self.sink = record_sink(self.handle, options)
         self.count = self.failed = 0
 
-    def write(self, record: TrialRecord | ErrorRecord) -> None:
-        self.sink(record)
+    def write(self, outcome: Outcome) -> None:
+        self.sink(outcome)
         self.count += 1
-        self.failed += isinstance(record, ErrorRecord)
+        self.failed += outcome.failed
 
     def commit(self) -> None:
         self.handle.close()
@@ -270,14 +294,14 @@ class PartWriter:
             os.unlink(self.tmp_path)
 
 
-def record_sink(handle, options: RunOptions) -> Callable[[TrialRecord | ErrorRecord], None]:
-    """A function writing one record to ``handle`` in the chosen format."""
+def record_sink(handle, options: RunOptions) -> Callable[[Outcome], None]:
+    """A function writing one outcome to ``handle`` in the chosen format."""
     if options.output_format == "jsonl":
-        return lambda record: handle.write(record.model_dump_json() + "\n")
+        return lambda outcome: handle.write(outcome.line + "\n")
     from .tabular import TableWriter
 
     table = TableWriter(handle, delimiter="\t" if options.output_format == "tsv" else ",", bom=options.bom)
-    return table.write
+    return lambda outcome: table.write(outcome.record)
 
 
 def count_part(path: Path, output_format: str) -> tuple[int, int]:
@@ -351,7 +375,7 @@ def extract_to_parts(items: Iterable, folder: Path, options: RunOptions, workers
 
     writer, remaining = None, 0
     try:
-        for record in extract_in_order(items_of_open_parts(), options, workers):
+        for outcome in extract_in_order(items_of_open_parts(), options, workers):
             while remaining == 0:
                 if writer is not None:
                     writer.commit()
@@ -362,12 +386,12 @@ def extract_to_parts(items: Iterable, folder: Path, options: RunOptions, workers
                     totals.add_resumed(plan.path, options.output_format, on_resumed)
                     continue
                 writer, remaining = PartWriter(folder, plan.index, options), len(plan.items)
-            writer.write(record)
+            writer.write(outcome)
             totals.documents += 1
-            totals.failed += isinstance(record, ErrorRecord)
+            totals.failed += outcome.failed
             remaining -= 1
             if on_record is not None:
-                on_record(record)
+                on_record(outcome)
         if writer is not None:
             writer.commit()
             totals.parts_written += 1

@@ -147,8 +147,10 @@ def test_a_start_that_fails_leaves_the_folder_unclaimed(tmp_path, capsys):
 
 def test_a_worker_that_dies_stops_the_run_with_its_own_exit_status(tmp_path):
     out = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "pipeline.cli", "extract", *(SEEDS * 400), "-o", str(out),
-               "--workers", "2"]
+    stream = tmp_path / "many.jsonl"
+    text = open(SEEDS[0], encoding="utf-8").read()
+    stream.write_text("".join(json.dumps({"id": f"d{n}", "text": text}) + "\n" for n in range(20000)))
+    command = [sys.executable, "-m", "pipeline.cli", "extract", str(stream), "-o", str(out), "--workers", "2"]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     workers = []
     deadline = time.monotonic() + 120
@@ -157,7 +159,7 @@ def test_a_worker_that_dies_stops_the_run_with_its_own_exit_status(tmp_path):
         time.sleep(0.2)
         children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
         workers = children.split()
-    time.sleep(1.0)
+    time.sleep(0.5)
     os.kill(int(workers[0]), signal.SIGKILL)  # what the out-of-memory killer does
     _, err = process.communicate(timeout=120)
     assert process.returncode == 4
