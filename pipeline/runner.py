@@ -183,7 +183,8 @@ def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
                      batch_size: int = 8) -> Iterator[Outcome]:
     """Outcomes (records) for ``items`` in their order, using ``workers`` processes.
 
-    At most two batches per worker are in flight, so a stream of any length is read only
+    At most four batches per worker are in flight (fewer leave a worker idle while its
+    neighbour finishes a slow batch), so a stream of any length is read only
     as fast as it is processed, and memory stays flat.
     """
     extractor = process_extractor(options)
@@ -198,7 +199,7 @@ def extract_in_order(items: Iterable, options: RunOptions, workers: int = 1,
         for batch in _batched(items, batch_size):
             pool.send(sent, batch)
             sent += 1
-            if sent - received >= 2 * workers:
+            if sent - received >= 4 * workers:
                 yield from pool.receive(received)
                 received += 1
         while received < sent:
