@@ -149,7 +149,9 @@ def run_extract(args) -> int:
         # Built before any output exists: a model that cannot be loaded is a usage error that
         # leaves nothing behind. Worker processes forked later inherit it.
         build_extractor(args, options)
-    progress = ProgressBar(countable_total(args, paths), quiet=args.quiet)
+    # Counting sniffs every file's first line: only worth it when a bar will show the total.
+    watched = not args.quiet and sys.stderr.isatty()
+    progress = ProgressBar(countable_total(args, paths) if watched else None, quiet=args.quiet)
 
     def report(outcome) -> None:
         if outcome.failed:
@@ -487,21 +489,17 @@ def run_export_brat(args) -> int:
 
 def _gold_with_texts(args):
     """Every gold file, drafts too (correcting them is the point), with its corpus text."""
-    from .extract import InputError, read_raw
-    from .models import ErrorRecord, GoldFileError, load_gold
+    from .evaluate import load_checked_gold
+    from .models import ErrorRecord, GoldFileError
 
     if not args.corpus or not Path(args.corpus).is_dir():
         raise UsageError("--gold needs --corpus DIR, the texts its offsets count in")
-    corpus = Path(args.corpus)
     for path in sorted(Path(args.gold).glob("*.json")):
         try:
-            gold = load_gold(path)
-            text_path = corpus / f"{gold.doc_id}.txt"
-            raw = read_raw(text_path)
-            problems = gold.offset_problems(raw)
-            if problems:
-                raise GoldFileError(f"{path}: offsets do not match {text_path}: {problems[0]}")
-        except (GoldFileError, OSError, InputError) as exc:
+            gold, raw = load_checked_gold(path, Path(args.corpus))
+            if raw is None:
+                raise GoldFileError(f"{path}: no {gold.doc_id}.txt in {args.corpus}")
+        except GoldFileError as exc:
             yield None, ErrorRecord(doc_id=path.stem, source=str(path), error=str(exc))
             continue
         yield raw, gold
@@ -646,9 +644,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trialfacts",
         description="Pull sample sizes, doses, routes and p-values out of clinical-trial abstracts.",
-        epilog="Exit codes: 0 ok; 1 some input failed or a score is below --fail-under; 4 the run "
-               "failed (a worker died); 130 interrupted; "
-               "2 usage error; 3 some gold files are malformed.",
+        epilog="Exit codes: 0 ok; 1 some input failed or a score is below --fail-under; 2 usage error; "
+               "3 some gold files are malformed; 4 the run failed (a worker process died, a cluster task "
+               "failed); 130 interrupted; 141 standard output closed by its reader.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

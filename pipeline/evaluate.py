@@ -130,26 +130,35 @@ def score_document(gold: TrialRecord, predicted: TrialRecord | ErrorRecord | Non
     report.scored += 1
 
 
+def load_checked_gold(path: Path, corpus_dir: Path | None = None) -> tuple[TrialRecord, str | None]:
+    """A gold file and, where corpus_dir holds its document, that document's raw text, with
+    every gold offset checked against it. Raises GoldFileError naming the file and the problem."""
+    from .extract import InputError, read_raw
+
+    gold = load_gold(path)
+    text_path = Path(corpus_dir) / f"{gold.doc_id}.txt" if corpus_dir else None
+    if text_path is None or not text_path.is_file():
+        return gold, None
+    try:
+        raw = read_raw(text_path)
+    except (OSError, InputError) as exc:
+        raise GoldFileError(f"{path}: its text {text_path} cannot be read: {exc}") from exc
+    problems = gold.offset_problems(raw)
+    if problems:
+        raise GoldFileError(f"{path}: offsets do not match {text_path}: {problems[0]}"
+                            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    return gold, raw
+
+
 def load_gold_folder(gold_dir: Path, report: Report, corpus_dir: Path | None = None) -> dict[str, TrialRecord]:
     """Reviewed gold by doc_id; a file that cannot be used goes to report.gold_errors, named.
 
     Where corpus_dir holds the document, every gold offset is checked against its text.
     """
-    from .extract import InputError, read_raw
-
     golds = {}
     for path in sorted(Path(gold_dir).glob("*.json")):
         try:
-            gold = load_gold(path)
-            text_path = Path(corpus_dir) / f"{gold.doc_id}.txt" if corpus_dir else None
-            if text_path is not None and text_path.is_file():
-                try:
-                    problems = gold.offset_problems(read_raw(text_path))
-                except (OSError, InputError) as exc:
-                    problems = [f"{text_path} cannot be read: {exc}"]
-                if problems:
-                    raise GoldFileError(f"{path}: offsets do not match {text_path}: {problems[0]}"
-                                        + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+            gold, _ = load_checked_gold(path, corpus_dir)
         except GoldFileError as exc:
             report.gold_errors.append(str(exc))
             continue

@@ -23,7 +23,7 @@ import signal
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -77,16 +77,18 @@ class Outcome:
 # The pipeline of this process: built once by the parent before forking (so workers inherit
 # it), or once per process by a spawned or Dask worker.
 _EXTRACTOR = None
-_EXTRACTOR_OPTIONS: RunOptions | None = None
+_EXTRACTOR_KEY: tuple | None = None
 
 
 def process_extractor(options: RunOptions):
-    global _EXTRACTOR, _EXTRACTOR_OPTIONS
-    if _EXTRACTOR is None or _EXTRACTOR_OPTIONS != options:
+    global _EXTRACTOR, _EXTRACTOR_KEY
+    # Only what shapes the pipeline; the output format does not, and must not cost a rebuild.
+    key = (options.model, options.max_chars)
+    if _EXTRACTOR is None or _EXTRACTOR_KEY != key:
         from .extract import Extractor
 
         _EXTRACTOR = Extractor(model=options.model, max_chars=options.max_chars)
-        _EXTRACTOR_OPTIONS = options
+        _EXTRACTOR_KEY = key
     return _EXTRACTOR
 
 
@@ -427,7 +429,3 @@ def manifest_for(paths: list[Path], settings: dict) -> dict:
 
 def write_done(folder: Path, totals: dict) -> None:
     write_atomically(folder / DONE, json.dumps(totals, indent=2) + "\n")
-
-
-def options_dict(options: RunOptions) -> dict:
-    return asdict(options)

@@ -266,3 +266,10 @@ def test_outputs_get_the_permissions_of_an_ordinary_new_file(tmp_path):
         os.umask(mask)
     for path in (out, folder / "part-000000.jsonl", folder / "manifest.json", folder / "done.json"):
         assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_the_output_format_does_not_rebuild_the_pipeline():
+    from pipeline.runner import RunOptions, process_extractor
+
+    built = process_extractor(RunOptions())
+    assert process_extractor(RunOptions(output_format="csv", bom=True)) is built
