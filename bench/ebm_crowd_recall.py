@@ -28,7 +28,7 @@ def main(argv=None) -> int:
         print(f"{spans_file}: not found", file=sys.stderr)
         return 2
 
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     crowd = json.loads(spans_file.read_text(encoding="utf-8"))
     extractor = Extractor()

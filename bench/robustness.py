@@ -83,7 +83,7 @@ def main(argv=None) -> int:
         out = Path(tmp) / "out.jsonl"
         started = time.perf_counter()
         run = subprocess.run(
-            [sys.executable, "-m", "pipeline.cli", "extract", *map(str, names), "-o", str(out)],
+            [sys.executable, "-m", "trialfacts.cli", "extract", *map(str, names), "-o", str(out)],
             capture_output=True, text=True,
         )
         wall = time.perf_counter() - started
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
         for kind, error in sorted(by_kind.items()):
             print(f"  {kind:<15} {error}")
 
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     extractor = Extractor()
     print("time per bad input, in process (pipeline already loaded):")

@@ -42,8 +42,8 @@ from pathlib import Path
 paths = [Path(p) for p in json.loads(sys.argv[1])]
 count, rounds = int(sys.argv[2]), int(sys.argv[3])
 started = time.perf_counter()
-from pipeline.runner import RunOptions, extract_in_order, process_extractor
-from pipeline.sources import Document
+from trialfacts.running.runner import RunOptions, extract_in_order, process_extractor
+from trialfacts.reading.sources import Document
 options = RunOptions()
 process_extractor(options)
 load = time.perf_counter() - started
@@ -94,7 +94,7 @@ def stream_peak_rss(paths: list[Path], count: int, workers: int, scratch: Path) 
         for number, path in enumerate(islice(cycle(paths), count)):
             text = path.read_text(encoding="utf-8", errors="replace")
             handle.write(json.dumps({"id": f"{path.stem}-{number}", "text": text}) + "\n")
-    command = [sys.executable, "-m", "pipeline.cli", "extract", str(stream), "-o", str(scratch / "out.jsonl"),
+    command = [sys.executable, "-m", "trialfacts.cli", "extract", str(stream), "-o", str(scratch / "out.jsonl"),
                "-q", "--workers", str(workers)]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=ENV, cwd=ROOT)
@@ -109,7 +109,7 @@ def stream_peak_rss(paths: list[Path], count: int, workers: int, scratch: Path) 
 LOAD = """
 import json, time
 started = time.perf_counter()
-from pipeline.extract import Extractor
+from trialfacts.running.extractor import Extractor
 Extractor()
 print(json.dumps({"load_s": time.perf_counter() - started}))
 """
@@ -122,7 +122,7 @@ def load_time(runs: int = 3) -> float:
 
 def help_wall_time(runs: int = 5) -> float:
     extract = Path(sys.executable).parent / "extract"
-    command = [str(extract)] if extract.exists() else [sys.executable, "-m", "pipeline.cli", "extract"]
+    command = [str(extract)] if extract.exists() else [sys.executable, "-m", "trialfacts.cli", "extract"]
     times = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Loading the data files in patterns/ (shipped inside the package as ``pipeline.patterns``).
+"""Loading the data files in patterns/ (shipped inside the package as ``trialfacts.patterns``).
 
 One rule format for every component, after spaCy's SpanRuler and medspaCy: a JSONL
 file of ``{"label": ..., "pattern": ..., "id": ...}`` lines. ``pattern`` is a regular
@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 
 class PatternFileError(ValueError):
@@ -54,14 +60,14 @@ class Rule(BaseModel):
         return regex.compile("(?-f)" + self.pattern, regex.V1 | regex.IGNORECASE)
 
 
-# In an installed package patterns/ is the subpackage pipeline.patterns; in a source checkout
+# In an installed package patterns/ is the subpackage trialfacts.patterns; in a source checkout
 # imported without installing, it is the folder beside pipeline/.
 _SOURCE_PATTERNS = Path(__file__).resolve().parent.parent / "patterns"
 
 
 def read_pattern_bytes(name: str) -> bytes:
     try:
-        folder = resources.files("pipeline.patterns")
+        folder = resources.files("trialfacts.patterns")
     except ModuleNotFoundError:
         folder = _SOURCE_PATTERNS
     return folder.joinpath(name).read_bytes()
@@ -133,7 +139,9 @@ def route_names() -> frozenset[str]:
 @lru_cache(maxsize=None)
 def _unit_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     units = load_mapping("units.json")
-    return frozenset(units["units"]), frozenset(units["denominators"])
+    also = units.get("also_valid", {})
+    return (frozenset([*units["units"], *also.get("units", [])]),
+            frozenset([*units["denominators"], *also.get("denominators", [])]))
 
 
 def unit_is_valid(unit: str) -> bool:
@@ -154,11 +162,27 @@ def unit_is_valid(unit: str) -> bool:
 try:  # the standard library's regular-expression parser (public as sre_parse before 3.11)
     import re._parser as _sre_parse
     from re._constants import (
-        ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN,
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        BRANCH,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        SUBPATTERN,
     )
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
-    from sre_constants import ASSERT, ASSERT_NOT, AT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+    from sre_constants import (
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        BRANCH,
+        LITERAL,
+        MAX_REPEAT,
+        MIN_REPEAT,
+        SUBPATTERN,
+    )
 
 _REPEATS = {MAX_REPEAT, MIN_REPEAT} | {getattr(_sre_parse, "POSSESSIVE_REPEAT", MAX_REPEAT)}
 _ATOMIC_GROUP = getattr(_sre_parse, "ATOMIC_GROUP", None)

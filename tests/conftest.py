@@ -4,7 +4,7 @@ from support import DEVSET
 
 @pytest.fixture(scope="session")
 def extractor():
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     return Extractor()
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipeline.brat import (
+from trialfacts.views.brat import (
     BratError,
     LINE_BREAKS,
     attribute_values,
@@ -18,9 +18,9 @@ from pipeline.brat import (
     import_brat_folder,
     parse_note,
 )
-from pipeline.extract import read_raw
-from pipeline.models import Dose, Entity, PValue, Route, SampleSizeMention, TrialRecord, gold_view, load_gold
-from pipeline.resources import read_pattern_text
+from trialfacts.reading.decoding import read_raw
+from trialfacts.records.models import Dose, Entity, PValue, Route, SampleSizeMention, TrialRecord, gold_view, load_gold
+from trialfacts.resources import read_pattern_text
 from support import ROOT, SEED_IDS
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.clean import Cleaner
+from trialfacts.reading.clean import Cleaner
 from support import ROOT, SEED_IDS
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import extract_main, main, safe_doc_id
-from pipeline.models import OutputLine, TrialRecord
+from trialfacts.cli import extract_main, main
+from trialfacts.cli.add import safe_doc_id
+from trialfacts.records.models import OutputLine, TrialRecord
 from support import ROOT, SEED_IDS
 
 SEEDS = [str(ROOT / "corpus" / f"{doc_id}.txt") for doc_id in SEED_IDS]

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pipeline.cli import extract_main, main
+from trialfacts.cli import extract_main, main
 from support import ROOT, SEED_IDS
 
 SEEDS = [str(ROOT / "corpus" / f"{doc_id}.txt") for doc_id in SEED_IDS]

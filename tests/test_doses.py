@@ -1,5 +1,5 @@
 """Doses: the surface forms GOLD.md names, each with the exact values it must yield, and the
-amounts that are not doses. Strings are written in clean form (what pipeline.clean hands the
+amounts that are not doses. Strings are written in clean form (what trialfacts.reading.clean hands the
 extractors) except in the tests that go through the Cleaner first."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import Cleaner
-from pipeline.doses import find_doses, make_dose_extractor  # noqa: F401  (registers the factory)
-from pipeline.models import Dose
-from pipeline.spans import DOSES, ENTITIES, read_spans
+from trialfacts.reading.clean import Cleaner
+from trialfacts.extractors.doses import find_doses, make_dose_extractor  # noqa: F401  (registers the factory)
+from trialfacts.records.models import Dose
+from trialfacts.nlp.spans import DOSES, ENTITIES, read_spans
 
 
 def _doses(text, interventions=()):
@@ -318,7 +318,8 @@ INTERVENTIONS = [
 @pytest.mark.parametrize("text, names, expected", INTERVENTIONS, ids=[t for t, _, _ in INTERVENTIONS])
 def test_intervention_is_the_named_drug(text, names, expected):
     found = find_doses(text, _entities(text, names))
-    assert [f.values["intervention"] for f in found] == expected
+    named = [f.values["intervention"] for f in found]
+    assert [None if n is None else text[n["start"]:n["end"]] for n in named] == expected
 
 
 def test_values_have_exactly_the_dose_keys():
@@ -359,7 +360,7 @@ def test_component_reads_intervention_entities():
     doc = nlp.get_pipe("trialfacts_dose")(doc)
     payloads = read_spans(doc, DOSES)
     assert [(p["start"], p["end"], p["unit"], p["intervention"]) for p in payloads] == [
-        (23, 28, "mg", "riluzole"), (45, 49, "mL", None)]
+        (23, 28, "mg", {"start": 14, "end": 22}), (45, 49, "mL", None)]
 
 
 def test_component_without_entities():

@@ -21,7 +21,7 @@ MIDDLE_DOT = "\u00b7"  # ·
 
 @pytest.fixture(scope="module")
 def extractor():
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     return Extractor()
 

@@ -8,7 +8,7 @@ import pytest
 import spacy
 from scispacy.custom_tokenizer import combined_rule_tokenizer
 
-from pipeline.lexicon import (
+from trialfacts.nlp.lexicon import (
     CELL_PRODUCT,
     DISEASE,
     DRUG,
@@ -21,7 +21,7 @@ from pipeline.lexicon import (
     load_lexicon,
     term_key,
 )
-from pipeline.resources import load_rules, load_word_list, read_pattern_bytes
+from trialfacts.resources import load_rules, load_word_list, read_pattern_bytes
 
 from support import ROOT
 
@@ -185,9 +185,9 @@ def test_same_result_under_other_tokenizers(tokenizer):
     if tokenizer == "scispacy":
         nlp.tokenizer = combined_rule_tokenizer(nlp)
     elif tokenizer == "trialfacts":
-        if importlib.util.find_spec("pipeline.tokenizer") is None:
-            pytest.skip("pipeline.tokenizer not present")
-        from pipeline.tokenizer import trialfacts_tokenizer
+        if importlib.util.find_spec("trialfacts.nlp.tokenizer") is None:
+            pytest.skip("trialfacts.nlp.tokenizer not present")
+        from trialfacts.nlp.tokenizer import trialfacts_tokenizer
 
         nlp.tokenizer = trialfacts_tokenizer(nlp)
     nlp.add_pipe("trialfacts_lexicon")
@@ -324,8 +324,8 @@ def test_tokenizer_is_scispacys_with_finer_affixes(devset):
     it splits exactly as scispaCy's tokenizer with those affixes set on it does."""
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-    from pipeline.extract import read_raw
-    from pipeline.tokenizer import DIGIT_LETTER_INFIX, SYMBOL_INFIX, trialfacts_tokenizer
+    from trialfacts.reading.decoding import read_raw
+    from trialfacts.nlp.tokenizer import DIGIT_LETTER_INFIX, SYMBOL_INFIX, trialfacts_tokenizer
 
     nlp = spacy.blank("en")
     ours = trialfacts_tokenizer(nlp)
@@ -342,8 +342,8 @@ def test_tokenizer_is_scispacys_with_finer_affixes(devset):
 
 
 def test_doc_text_is_the_text_of_that_doc():
-    from pipeline.spans import doc_text
-    from pipeline.tokenizer import trialfacts_tokenizer
+    from trialfacts.nlp.spans import doc_text
+    from trialfacts.nlp.tokenizer import trialfacts_tokenizer
 
     nlp = spacy.blank("en")
     nlp.tokenizer = trialfacts_tokenizer(nlp)

@@ -35,7 +35,7 @@ def tiny_model(tmp_path_factory):
 
 
 def test_model_entities_join_the_record(tiny_model):
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     extractor = Extractor(model=str(tiny_model))
     assert "ner" in extractor.nlp.pipe_names
@@ -49,7 +49,7 @@ def test_model_entities_join_the_record(tiny_model):
 
 
 def test_unknown_model_is_a_clear_error():
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     with pytest.raises(OSError, match="en_no_such_model"):
         Extractor(model="en_no_such_model")

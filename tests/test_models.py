@@ -5,7 +5,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from pipeline.models import (
+from trialfacts.records.models import (
     ErrorRecord, GoldFileError, OutputLine, TrialRecord, gold_view, load_gold, output_json_schema,
 )
 from support import DEVSET, ROOT
@@ -36,7 +36,7 @@ def _write(tmp_path, doc_id, data):
 
 def _gold(**changes):
     data = {"doc_id": "x1", "status": "reviewed", "sample_size": 10, "sample_sizes": [],
-            "p_values": [], "doses": [], "routes": []}
+            "p_values": [], "doses": [], "routes": [], "effects": []}
     data.update(changes)
     return data
 

@@ -3,7 +3,7 @@
 import pytest
 import regex
 
-from pipeline import numbers
+from trialfacts.extractors import numbers
 
 
 @pytest.mark.parametrize("text,value", [

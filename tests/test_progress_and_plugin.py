@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from pipeline.cli import extract_main
-from pipeline.progress import ProgressBar
+from trialfacts.cli import extract_main
+from trialfacts.running.progress import ProgressBar
 from support import ROOT, SEED_IDS
 
 SEEDS = [str(ROOT / "corpus" / f"{doc_id}.txt") for doc_id in SEED_IDS]
@@ -27,9 +27,20 @@ def test_bar_shows_share_count_and_rate_on_a_terminal():
     for _ in range(10):
         bar.step()
     bar.close()
-    last = screen.getvalue().split("\r")[-1]
-    assert last.startswith("[" + "#" * 30 + "] 100% 10/10 docs,") and "docs/s" in last
+    last = screen.getvalue().rstrip("\n").split("\r")[-1]
+    assert last.startswith("100%|") and "10/10" in last and "docs/s" in last
     assert screen.getvalue().endswith("\n")
+
+
+def test_said_lines_go_above_the_bar_not_into_it():
+    screen = Terminal()
+    bar = ProgressBar(10, stream=screen)
+    bar.step()
+    bar.say("error: a.txt: binary content")
+    bar.step()
+    bar.close()
+    lines = screen.getvalue().replace("\r", "\n").splitlines()
+    assert "error: a.txt: binary content" in lines  # a line of its own
 
 
 @pytest.mark.parametrize("stream,quiet,total", [
@@ -49,12 +60,13 @@ def test_unknown_total_counts_documents():
     screen = Terminal()
     bar = ProgressBar(None, stream=screen)
     bar.step()
-    assert "1 docs," in screen.getvalue() and "so far" in screen.getvalue()
+    bar.close()
+    assert "1docs" in screen.getvalue().replace(" ", "") and "%|" not in screen.getvalue()
 
 
 def test_extract_draws_the_bar_only_when_stderr_is_a_terminal(tmp_path):
     files = SEEDS * 4  # eight documents
-    command = [sys.executable, "-m", "pipeline.cli", "extract", *files, "-o", str(tmp_path / "out.jsonl")]
+    command = [sys.executable, "-m", "trialfacts.cli", "extract", *files, "-o", str(tmp_path / "out.jsonl")]
     piped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert piped.returncode == 0 and "\r" not in piped.stderr and "[#" not in piped.stderr
     primary, secondary = pty.openpty()
@@ -72,7 +84,7 @@ def test_extract_draws_the_bar_only_when_stderr_is_a_terminal(tmp_path):
     assert process.wait() == 0
     os.close(primary)
     screen = seen.decode()
-    assert "] 100% 8/8 docs" in screen and "read 8, extracted 8, failed 0" in screen
+    assert "100%|" in screen and "8/8" in screen and "read 8, extracted 8, failed 0" in screen
 
 
 PLUGIN = """

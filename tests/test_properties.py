@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.models import TrialRecord
+from trialfacts.records.models import TrialRecord
 from support import ROOT, SEED_IDS
 
 # Pieces of the grammars, so generated text reaches the extractors' rules, not only their misses.

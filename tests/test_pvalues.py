@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.pvalues import find_p_values
+from trialfacts.extractors.pvalues import find_p_values
 
 from support import load_cases
 

@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pipeline.evaluate import evaluate, load_gold_folder, Report
-from pipeline.extract import read_raw
-from pipeline.models import Dose, Entity, ErrorRecord, PValue, Route, SampleSizeMention, TrialRecord, gold_view
-from pipeline.review import (
+from trialfacts.records.evaluate import evaluate, load_gold_folder, Report
+from trialfacts.reading.decoding import read_raw
+from trialfacts.records.models import Dose, Entity, ErrorRecord, PValue, Route, SampleSizeMention, TrialRecord, gold_view
+from trialfacts.views.review import (
     match_statuses,
     page_name,
     render_comparison_report,

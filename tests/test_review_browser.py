@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate, load_gold_folder, Report
-from pipeline.extract import read_raw
-from pipeline.review import render_comparison_report, write_pages
+from trialfacts.records.evaluate import evaluate, load_gold_folder, Report
+from trialfacts.reading.decoding import read_raw
+from trialfacts.views.review import render_comparison_report, write_pages
 from support import ROOT, SEED_IDS
 from test_review import collect, network_references
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.models import ErrorRecord, OutputLine, TrialRecord
+from trialfacts.cli import main
+from trialfacts.records.models import ErrorRecord, OutputLine, TrialRecord
 from support import ROOT, SEED_IDS
 
 ABSTRACT = "We randomized 40 patients to 5 µg/kg or placebo given orally (P = 0.03).\n"
@@ -90,7 +90,7 @@ def test_html_source_is_stripped_and_offsets_count_the_raw_html(extractor, tmp_p
 
 
 def test_a_file_over_the_size_limit_is_refused_at_once(tmp_path):
-    from pipeline.extract import Extractor
+    from trialfacts.running.extractor import Extractor
 
     small = Extractor(max_chars=1000)
     started = time.perf_counter()
@@ -101,7 +101,7 @@ def test_a_file_over_the_size_limit_is_refused_at_once(tmp_path):
 
 
 def test_an_exception_in_a_component_becomes_that_documents_error(tmp_path, capsys, monkeypatch):
-    from pipeline import doses
+    from trialfacts.extractors import doses
 
     original = doses.find_doses
 
@@ -148,7 +148,7 @@ HOSTILE = {
 
 CHILD = """
 import json, sys, time
-from pipeline.extract import Extractor
+from trialfacts.running.extractor import Extractor
 extractor = Extractor()
 inputs = json.loads(sys.stdin.read())
 for name, text in inputs.items():
@@ -170,7 +170,7 @@ def _run_and_signal(tmp_path, sig):
     inputs = [str(ROOT / "corpus" / f"{SEEDS}.txt") for SEEDS in SEED_IDS] * 300
     out = tmp_path / "out.jsonl"
     # A job started in the background inherits SIGINT ignored; a person at a terminal does not.
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", *inputs, "-o", str(out)],
+    process = subprocess.Popen([sys.executable, "-m", "trialfacts.cli", "extract", *inputs, "-o", str(out)],
                                stderr=subprocess.PIPE, text=True, cwd=tmp_path,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait until the pipeline is built and the temporary output exists, then interrupt

@@ -3,8 +3,8 @@
 import pytest
 import spacy
 
-from pipeline.spans import ROUTES, read_spans
-from pipeline.tokenizer import trialfacts_tokenizer
+from trialfacts.nlp.spans import ROUTES, read_spans
+from trialfacts.nlp.tokenizer import trialfacts_tokenizer
 
 from support import load_cases
 
@@ -13,7 +13,7 @@ from support import load_cases
 def nlp():
     import scispacy.abbreviation  # noqa: F401
 
-    import pipeline.routes  # noqa: F401
+    import trialfacts.extractors.routes  # noqa: F401
 
     nlp = spacy.blank("en")
     nlp.tokenizer = trialfacts_tokenizer(nlp)
@@ -35,7 +35,7 @@ def test_abbreviation_defined_otherwise_is_not_a_route(nlp):
 
 
 def test_every_route_id_is_in_the_vocabulary():
-    from pipeline.resources import load_rules, route_names
+    from trialfacts.resources import load_rules, route_names
 
     for rule in load_rules("routes.jsonl"):
         if rule.label in ("ROUTE", "ROUTE_ABBREVIATION"):
@@ -45,7 +45,7 @@ def test_every_route_id_is_in_the_vocabulary():
 # --- Literal prefilters (resources.required_literals), which decide which route rules run -------
 
 def test_required_literals_of_simple_patterns():
-    from pipeline.resources import required_literals
+    from trialfacts.resources import required_literals
 
     assert required_literals(r"\borally\b|\boral\b|\bper os\b") == {"orally", "oral", "per os"}
     assert required_literals(r"\bintravenous(?:ly)?\b") == {"intravenous"}
@@ -60,7 +60,7 @@ def test_required_literals_of_simple_patterns():
 
 
 def test_could_match_is_false_only_without_any_literal():
-    from pipeline.resources import could_match, fold_for_literals
+    from trialfacts.resources import could_match, fold_for_literals
 
     folded = fold_for_literals("Given ORALLY (p.o.) twice daily")
     assert could_match(frozenset({"orally", "per os"}), folded)
@@ -73,7 +73,7 @@ def test_folding_covers_every_case_variant_the_regex_module_matches():
     matches in place of a literal's character must fold to exactly that character."""
     import regex
 
-    from pipeline.resources import fold_for_literals, load_rules, required_literals
+    from trialfacts.resources import fold_for_literals, load_rules, required_literals
 
     characters = set()
     for name in ("routes.jsonl", "sample_size_roles.jsonl", "registrations.jsonl"):
@@ -92,8 +92,8 @@ def test_folding_covers_every_case_variant_the_regex_module_matches():
 
 def test_prefilters_never_skip_a_rule_that_matches(devset):
     """On the dev texts and variants of them, every match of every rule holds one of its literals."""
-    from pipeline.extract import read_raw
-    from pipeline.resources import fold_for_literals, load_rules, required_literals
+    from trialfacts.reading.decoding import read_raw
+    from trialfacts.resources import fold_for_literals, load_rules, required_literals
 
     texts = []
     for path in sorted((devset / "corpus").glob("*.txt")):
@@ -114,13 +114,13 @@ def test_prefilters_never_skip_a_rule_that_matches(devset):
 # --- The abbreviation detector whose definitions the routes read ---------------------------------
 
 def test_abbreviation_detector_finds_what_scispacys_matchers_find(devset):
-    """pipeline.abbreviations searches ORTH arrays where scispaCy runs two Matchers; with the
+    """trialfacts.nlp.abbreviations searches ORTH arrays where scispaCy runs two Matchers; with the
     bracket pattern bounded the same way, both find the same abbreviations and long forms."""
     from scispacy.abbreviation import AbbreviationDetector
     from spacy.matcher import Matcher
 
-    from pipeline.abbreviations import SCISPACY_MAX_TOKENS, BoundedAbbreviationDetector
-    from pipeline.extract import read_raw
+    from trialfacts.nlp.abbreviations import SCISPACY_MAX_TOKENS, BoundedAbbreviationDetector
+    from trialfacts.reading.decoding import read_raw
 
     nlp = spacy.blank("en")
     nlp.tokenizer = trialfacts_tokenizer(nlp)

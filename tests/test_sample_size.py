@@ -1,4 +1,4 @@
-"""Participant counts (pipeline.sample_size): surface forms, roles, rejections and the total.
+"""Participant counts (trialfacts.extractors.sample_size): surface forms, roles, rejections and the total.
 
 Each table row is a sentence as it reaches the extractor (clean text) and the exact
 (value, role) list it must yield, in reading order; rules follow ../shared/GOLD.md and
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import Cleaner
-from pipeline.sample_size import find_sample_sizes, total_sample_size
-from pipeline.spans import Found
+from trialfacts.reading.clean import Cleaner
+from trialfacts.extractors.sample_size import find_sample_sizes, total_sample_size
+from trialfacts.nlp.spans import Found
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -265,8 +265,8 @@ def test_seed_abstract_end_to_end(doc_id):
 def test_component_writes_spans_and_total():
     import spacy
 
-    import pipeline.sample_size  # noqa: F401  registers the factory
-    from pipeline.spans import SAMPLE_SIZES, read_spans
+    import trialfacts.extractors.sample_size  # noqa: F401  registers the factory
+    from trialfacts.nlp.spans import SAMPLE_SIZES, read_spans
 
     nlp = spacy.blank("en")
     nlp.add_pipe("trialfacts_sample_size")
@@ -303,9 +303,9 @@ CLAUSES = [
 def test_rules_rewritten_to_look_behind_find_what_they_find_searched(before):
     import regex as regex_module
 
-    from pipeline import sample_size as ss
-    from pipeline.numbers import spelled_number_pattern
-    from pipeline.resources import load_rules
+    from trialfacts.extractors import sample_size_cues as ss
+    from trialfacts.extractors.numbers import spelled_number_pattern
+    from trialfacts.resources import load_rules
 
     rules = load_rules("sample_size_roles.jsonl")
     for label in ("not_count", "outcome"):
@@ -315,7 +315,7 @@ def test_rules_rewritten_to_look_behind_find_what_they_find_searched(before):
     denominator = regex_module.compile(
         rf"(?:\b\d{{1,7}}|{spelled_number_pattern()})(?: ?\( ?\d{{1,3}}(?:[.·]\d{{1,2}})? ?%\))?,? (?:out )?of (?:the |these |those |all )?$",
         regex_module.I | regex_module.V1)
-    assert ss._is_denominator(before) == bool(denominator.search(before))
+    assert ss.is_denominator(before) == bool(denominator.search(before))
 
 
 AFTER_CLAUSES = [
@@ -326,8 +326,8 @@ AFTER_CLAUSES = [
 
 @pytest.mark.parametrize("after", AFTER_CLAUSES)
 def test_rules_at_the_marker_match_as_one_alternation_what_they_match_one_by_one(after):
-    from pipeline import sample_size as ss
-    from pipeline.resources import load_rules
+    from trialfacts.extractors import sample_size_cues as ss
+    from trialfacts.resources import load_rules
 
     for label in ("not_count", "outcome"):
         one_by_one = any(ss._compile_rule(rule).match(ss.MARK + after)
@@ -339,8 +339,8 @@ def test_rules_at_the_marker_match_as_one_alternation_what_they_match_one_by_one
 def test_rule_prefilters_never_skip_a_cue(devset):
     """With and without the literal prefilters (resources.required_literals), the cues read
     around every number of the dev texts are the same."""
-    from pipeline import sample_size as ss
-    from pipeline.clean import Cleaner
+    from trialfacts.extractors import sample_size_cues as ss
+    from trialfacts.reading.clean import Cleaner
 
     cleaner = Cleaner()
     windows = []

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from pipeline.cli import extract_main
-from pipeline.models import ErrorRecord, OutputLine, TrialRecord
+from trialfacts.cli import extract_main
+from trialfacts.records.models import ErrorRecord, OutputLine, TrialRecord
 from support import DEVSET, ROOT, SEED_IDS
 
 SEEDS = [str(ROOT / "corpus" / f"{doc_id}.txt") for doc_id in SEED_IDS]
@@ -150,7 +150,7 @@ def test_a_worker_that_dies_stops_the_run_with_its_own_exit_status(tmp_path):
     stream = tmp_path / "many.jsonl"
     text = open(SEEDS[0], encoding="utf-8").read()
     stream.write_text("".join(json.dumps({"id": f"d{n}", "text": text}) + "\n" for n in range(20000)))
-    command = [sys.executable, "-m", "pipeline.cli", "extract", str(stream), "-o", str(out), "--workers", "2"]
+    command = [sys.executable, "-m", "trialfacts.cli", "extract", str(stream), "-o", str(out), "--workers", "2"]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     workers = []
     deadline = time.monotonic() + 120
@@ -169,7 +169,7 @@ def test_a_worker_that_dies_stops_the_run_with_its_own_exit_status(tmp_path):
 
 
 def test_a_reader_that_goes_away_ends_the_run_quietly():
-    command = f"{sys.executable} -m pipeline.cli extract {' '.join(SEEDS * 10)} | head -c 10"
+    command = f"{sys.executable} -m trialfacts.cli extract {' '.join(SEEDS * 10)} | head -c 10"
     result = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 141, result.stderr
     assert "Traceback" not in result.stderr and len(result.stdout) == 10
@@ -178,7 +178,7 @@ def test_a_reader_that_goes_away_ends_the_run_quietly():
 def test_a_run_killed_midway_resumes_to_the_same_output(reference, tmp_path):
     files, expected = reference
     folder = tmp_path / "run"
-    command = [sys.executable, "-m", "pipeline.cli", "extract", *files, "-o", f"{folder}/",
+    command = [sys.executable, "-m", "trialfacts.cli", "extract", *files, "-o", f"{folder}/",
                "--part-size", "1", "-q"]
     process = subprocess.Popen(command, cwd=ROOT)
     deadline = time.monotonic() + 120
@@ -269,7 +269,7 @@ def test_outputs_get_the_permissions_of_an_ordinary_new_file(tmp_path):
 
 
 def test_the_output_format_does_not_rebuild_the_pipeline():
-    from pipeline.runner import RunOptions, process_extractor
+    from trialfacts.running.runner import RunOptions, process_extractor
 
     built = process_extractor(RunOptions())
     assert process_extractor(RunOptions(output_format="csv", bom=True)) is built

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.evaluate import scored_items
-from pipeline.models import gold_view, load_gold
+from trialfacts.records.evaluate import scored_items
+from trialfacts.records.models import gold_view, load_gold
 from support import ROOT, SEED_IDS
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.sources import FORMATS, Document, SourceError, detect_format, iter_documents
+from trialfacts.reading.sources import FORMATS, Document, SourceError, detect_format, iter_documents
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
 BASELINE = DATA / "pubmed_baseline_sample.xml.gz"
@@ -548,7 +548,7 @@ def test_generator_closes_its_file_when_abandoned():
 
 
 def test_module_imports_without_spacy():
-    code = "import sys, pipeline.sources; print('spacy' in sys.modules)"
+    code = "import sys, trialfacts.reading.sources; print('spacy' in sys.modules)"
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from pipeline.models import Dose, ErrorRecord, Metadata, PValue, Route, TrialRecord
-from pipeline.tabular import COLUMNS, TableWriter, record_row, spreadsheet_cell, write_table
+from trialfacts.records.models import Dose, ErrorRecord, Metadata, PValue, Route, TrialRecord
+from trialfacts.views.tabular import COLUMNS, TableWriter, record_row, spreadsheet_cell, write_table
 from support import ROOT, SEED_IDS
 
 

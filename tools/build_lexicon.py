@@ -12,7 +12,7 @@ heading -> MeSH id and tree numbers). The pickles are read directly, not through
 whose import loads them and builds a fuzzy-match n-gram index (3-4 s each).
 
 Output: one header line, then ``code<TAB>identifier<TAB>case<TAB>key|key|...`` per entry, where
-each key is ``pipeline.lexicon.term_key(variant)``, code ``D`` (DRUG), ``C`` (CELL_PRODUCT: the drug
+each key is ``trialfacts.nlp.lexicon.term_key(variant)``, code ``D`` (DRUG), ``C`` (CELL_PRODUCT: the drug
 lexicon's cell therapies) or ``X`` (DISEASE), case ``i`` (any case) or ``u`` (capitals only).
 
 Identifiers: DrugBank first, then MeSH, MedlinePlus, NHS, Wikipedia. MeSH ids are NOT taken from
@@ -73,7 +73,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.lexicon import (  # noqa: E402
+from trialfacts.nlp.lexicon import (  # noqa: E402
     CASE_INSENSITIVE,
     CASE_UPPER,
     KEY_VERSION,

@@ -1,0 +1,672 @@
+"""Doses: "400 mg", "1.5 mg/kg", "15 ± 4.5 × 10^6 of BM-MSCs", "1-2 × 10^6 cells/kg", "1, 5, and 10 mg".
+
+The grammar is one or more amounts (a quantity, a range "1-2", or a spread "15 ± 4.5") sharing one
+unit written once, composed from the shared number pieces. Units and their per-denominators come
+from patterns/units.json and are normalized to GOLD.md's names ("mg per day" -> "mg/day",
+"ml min (-1) kg (-1)" -> "mL/min/kg"). A power of ten or "million" applies to every number before it
+("15 ± 4.5 × 10^6" -> 1.5e7 ± 4.5e6). Amounts in a unit of concentration ("mg/dL", "ng ml (-1)") are
+levels measured in participants and never doses; so are amounts whose context says so (words in
+patterns/dose_context.jsonl: "serum creatinine 1.2 mg", "blood loss 300 mL"). How often a dose is
+given is read from patterns/dose_frequencies.jsonl, and the drug or cell product it belongs to from
+the lexicon's entity spans, where the text ties them ("riluzole 50 mg", "50 mg of riluzole").
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp.spans import DOSES, ENTITIES, Found, doc_text, write_spans
+from ..resources import load_mapping, load_rules
+from .numbers import (
+    DECIMAL,
+    E_NOTATION,
+    EXPONENT_BRACKETED,
+    EXPONENT_CARET,
+    EXPONENT_SUPERSCRIPT,
+    GROUPED_INTEGER,
+    PLUS_MINUS,
+    POWER_OF_TEN,
+    TIMES,
+    decimal_value,
+    power_of_ten_exponent,
+)
+
+# Entity labels (written by the lexicon component) that can receive a dose.
+INTERVENTION_LABELS = ("DRUG", "CELL_PRODUCT")
+
+# Case-insensitive patterns use simple case folding ("(?-f)"): V1's default full folding (where
+# "ß" matches "ss") makes matching several times slower and changes nothing for units and cue words.
+NO_FULLCASE = "(?-f)"
+
+
+def _compile_rule(rule) -> regex.Pattern:
+    flags = regex.V1 if rule.case == "sensitive" else regex.V1 | regex.IGNORECASE
+    return regex.compile(NO_FULLCASE + rule.pattern, flags)
+
+
+# --- Amounts --------------------------------------------------------------------------------
+
+# "0. 25 X 10^6": a decimal split by whitespace re-tokenization. Only after a leading zero, where
+# a sentence cannot end ("at week 2. 25 patients" stays two numbers).
+SPACED_DECIMAL = r"(?<![\w.])0\. \d{1,4}(?![.\d])"
+# "0,5 mg": a European decimal comma, read only after a leading zero (no list or thousands group
+# starts with 0), so "5,10 and 20 mg" stays a list.
+COMMA_DECIMAL = r"(?<![\w.,])0,\d{1,4}(?![.,]?\d)"
+
+# The number before any power of ten; the spaced decimal first, else "0" alone would match.
+MANTISSA = rf"(?:{SPACED_DECIMAL}|{COMMA_DECIMAL}|{GROUPED_INTEGER}|{DECIMAL})"
+
+# "10E6" in a dose is a flattened 10^6 (GOLD.md), not 1e7.
+FLAT_E_POWER = r"10 ?[eE]\+?\d{1,2}(?![\w.])"
+DOSE_POWER = rf"(?:{POWER_OF_TEN}|{FLAT_E_POWER})"
+
+# A power of ten with no mantissa ("10^7 cells", "10 (7) BCG organisms", "10E6 cells", "10⁷ cells"). The
+# flat negative form "10-8" is left out: bare, it is a range ("10-20 mg").
+BARE_POWER = rf"(?<![\w.])10(?:{EXPONENT_CARET}| ?{EXPONENT_BRACKETED}|[eE]\+?\d{{1,2}}(?![\w.])|{EXPONENT_SUPERSCRIPT})"
+
+# "1.5 million cells", "2 millions of BMSC": a scale word after the number.
+SCALE_WORD = r"(?:million|billion|thousand)s?(?!\w)"
+
+QUANTITY = rf"(?:{BARE_POWER}|{MANTISSA}(?:{TIMES}{DOSE_POWER}|{E_NOTATION})?)(?: {SCALE_WORD})?"
+
+# Ends of a range: "1-2 mg", "1 to 2 mg" (dashes are "-" after cleaning). "and" is a range only after
+# "between", which is checked when the match is read, so "5 and 10 mg" stays a list.
+RANGE_JOINER = r"(?: ?- ?| to )"
+
+# One amount: a quantity, a range or a spread.
+# "(1.5 ± 0.5) × 10^6": a bracketed spread or range with its power of ten outside.
+BRACKETED_AMOUNT = rf"\( ?{QUANTITY}(?:{PLUS_MINUS}|{RANGE_JOINER}){QUANTITY} ?\){TIMES}{DOSE_POWER}"
+AMOUNT = rf"(?:{BRACKETED_AMOUNT}|{QUANTITY}(?:{PLUS_MINUS}{QUANTITY}|{RANGE_JOINER}{QUANTITY})?)"
+
+# Between amounts of a list sharing one unit: "1, 5, and 10 mg", "5 or 10 mg", "7.5 vs. 3.75 mg", and
+# the parts of a fixed-dose combination, "codeine/acetaminophen 30/500 mg".
+LIST_JOINER = r"(?: ?, ?(?:and |or )?| ?,? (?:and|or|vs\.?|versus) | ?/ ?)"
+
+# Where an amount can start. The lookahead lets the engine skip every position that cannot start a
+# number (3x faster on abstracts). A number inside a range or a change is no start ("-0.5 units",
+# "10^-3"); nor is a list item after the first: the match from the first number already tried it,
+# and trying again from every item would make "1, 1, 1, ..." cost the list length at each item.
+PREVIOUS_LIST_ITEM = rf"(?<![\w.·+/^-])\d[\d.,·]{{0,12}}{LIST_JOINER}"
+# (The first lookahead holds no letter, and outside the case-insensitive mode the engine tries it
+# at each position of the text almost twice as fast.)
+AMOUNT_START = rf"(?-i:(?=[\d.·]|\( ?\d))(?<![-+/^])(?<!{PREVIOUS_LIST_ITEM})"
+# Likewise a unit starts with a letter or the micro sign; checked before trying the long alternations.
+UNIT_START = r"(?=[^\W\d_])"
+
+# --- Units ----------------------------------------------------------------------------------
+
+# Between a unit and its denominator: "mg/kg", "mg per kg", "50 mg a day". "for" only before a body
+# weight ("2 millions of BMSC for kilogram of weight"): "5 mg for day 1" is no "mg/day".
+PER = r"(?: ?/ ?| per | a )"
+PER_WEIGHT = r"(?: ?/ ?| per )"
+# A denominator written as a negative power: "ml min (-1) kg (-1)", "mg kg-1 day-1", "mg·kg^-1".
+NEGATIVE_POWER_JOIN = r"(?: ?[·.] ?| )"
+NEGATIVE_ONE = r"(?: ?\( ?-1 ?\)|-1|\^ ?-1|\^ ?\( ?-1 ?\)|⁻¹)(?!\d)"
+# "mg m-2", "mg·m^-2": per square metre of body surface as a negative power.
+PER_SQUARE_METRE = r"(?P<den>m)(?: ?\( ?-2 ?\)|-2|\^ ?-2|\^ ?\( ?-2 ?\)|⁻²)(?!\d)"
+
+# Million units, as interferon doses are written: "3 MIU three times weekly", "9 MU". Capitals only
+# ("mU" is a milli-unit, a lab unit).
+MILLION_UNITS = {"MIU": "IU", "MU": "U"}
+
+# "125 mg/body", "400 mg per dose", "5 mL/injection": per person or per administration, which adds
+# nothing to the unit: the amount given each time is the dose (GOLD.md's denominators are kg, m2 and time).
+PER_PERSON = r"(?: ?/ ?| per )(?:body|person|patient|subject|head|dose|injection|infusion|administration|cycle|course)(?!\w)"
+
+# Words allowed between a count and its cell noun: "10^7 irradiated autologous tumour cells"; not
+# words that end a noun phrase ("1,000 patients with stem cells"). Only after a power of ten or a
+# scale word, which is checked when the match is read.
+CELL_MODIFIER = (
+    r"(?!(?:and|or|with|without|in|of|to|for|from|by|per|at|the|patients?|subjects?|participants?"
+    r"|were|was|are|is|had|have|received)\b)[^\W\d_][\w+-]{0,30}"
+)
+
+# Where counted cells came from, joined to the cell noun: "BM-MNCs", "hUC-MSCs", "AD-MSC".
+CELL_SOURCE = r"(?:[A-Za-z0-9+]{1,10}-)?"
+# How a cell product was modified, as a capitalized suffix joined to the cell noun: "MSC-NTF"
+# (secreting neurotrophic factors), "MSC-IL10". Capitals only, so "MSC-treated" is no suffix.
+CELL_SUFFIX = r"(?:-(?-i:[A-Z][A-Z0-9]{1,7})(?![\w-]))?"
+
+# The end of a unit: not inside a word, nor an abbreviation ("22071 U.S. physicians").
+UNIT_END = r"(?![\w+]|\.[^\W\d_]\.)"
+
+# What makes an amount a concentration, right after the unit: "mg/dL", "ng ml (-1)", "µg/g", "mg%",
+# "10^9/L". Concentrations are measured in participants (or describe a formulation), never doses;
+# nor is a speed of injection ("injected at 1 mL/s").
+VOLUME_OR_RATIO = (
+    r"(?:dl|ml|µl|ul|l|cl|mm3|mm\^3|mm 3|mm³|microl|microliters?|liters?|litres?|deciliters?|decilitres?"
+    r"|milliliters?|millilitres?|mol|mmol|g|mg|µg|ug|mcg|hpf|field)"
+)
+NOT_A_DOSE_TAIL = regex.compile(
+    rf"{NO_FULLCASE}(?:(?: ?/ ?| per )(?:\d{{1,4}}(?:\.\d{{1,2}})? ?)?{VOLUME_OR_RATIO}(?![a-z])"
+    r"|(?: ?/ ?| per )(?:s|sec|second)(?![a-z])"
+    rf"|{NEGATIVE_POWER_JOIN}{VOLUME_OR_RATIO}{NEGATIVE_ONE}"
+    # An area under the curve: "1234 ng·h/mL", "25 mg h l-1".
+    rf"|(?: ?[·.*×] ?| )(?:h|hr|hrs|hours?|min)(?: ?/ ?| per |{NEGATIVE_POWER_JOIN}){VOLUME_OR_RATIO}(?:{NEGATIVE_ONE}|(?![a-z]))"
+    r"| ?%)",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    expression: regex.Pattern  # amounts + unit
+    powered: regex.Pattern  # amounts with a power of ten and no unit (to share a unit)
+    amount_parts: regex.Pattern
+    quantity_parts: regex.Pattern
+    base_of: dict  # surface form (lower-cased unless case-sensitive) -> canonical unit
+    denominator_of: dict
+
+
+def _alternation(forms: Iterable[str], case_sensitive: frozenset) -> str:
+    parts = []
+    for form in sorted(set(forms), key=len, reverse=True):
+        escaped = regex.escape(form).replace(r"\ ", " ")
+        if len(form) == 1:
+            # A one-letter unit is no unit when a word is hyphened to it ("5 L-dopa", "a 2 U-shaped").
+            escaped += r"(?!-[^\W\d_])"
+        parts.append(f"(?-i:{escaped})" if form in case_sensitive else escaped)
+    return "(?:" + "|".join(parts) + ")"
+
+
+@lru_cache(maxsize=None)
+def _grammar() -> _Grammar:
+    units = load_mapping("units.json")
+    case_sensitive = frozenset(units.get("case_sensitive", []))
+    base_of, denominator_of = {}, {}
+    for canonical, forms in units["units"].items():
+        for form in forms:
+            base_of[form if form in case_sensitive else form.lower()] = canonical
+    for canonical, forms in units["denominators"].items():
+        for form in forms:
+            denominator_of[form if form in case_sensitive else form.lower()] = canonical
+    cell_forms = list(units["units"]["cells"])
+    mass_forms = [f for c, forms in units["units"].items() if c != "cells" for f in forms]
+    denominator = _alternation((f for forms in units["denominators"].values() for f in forms), case_sensitive)
+
+    weight = _alternation(units["denominators"]["kg"], case_sensitive)
+    per_part = (
+        rf"(?:{PER}(?P<den>{denominator}){UNIT_END}| for (?P<den>{weight}){UNIT_END}"
+        rf"|{NEGATIVE_POWER_JOIN}(?P<den>{denominator}){NEGATIVE_ONE}|{NEGATIVE_POWER_JOIN}{PER_SQUARE_METRE})"
+    )
+    per_parts = rf"(?:{per_part}){{0,3}}(?:{PER_PERSON})?"
+    # A cell count may say what was counted after "of" ("15 ± 4.5 × 10^6 of BM-MSCs"); the span then
+    # ends at the amount (docs/annotation.md 4.1) unless a denominator follows.
+    cell_unit = (
+        rf"(?P<of>of (?:the )?)?(?P<modifiers>(?:{CELL_MODIFIER} ){{0,3}})"
+        rf"{CELL_SOURCE}(?P<base>{_alternation(cell_forms, case_sensitive)}){CELL_SUFFIX}{UNIT_END}(?!-){per_parts}"
+    )
+    million_units = "|".join(MILLION_UNITS)
+    mass_unit = (
+        rf"(?:(?P<base>{_alternation(mass_forms, case_sensitive)})|(?P<million>(?-i:{million_units})))"
+        rf"{UNIT_END}{per_parts}"
+    )
+    # "5 × 10^6/kg": a count per body weight with the counted noun left out is a cell dose; only
+    # after a power of ten or a scale word (checked when the match is read).
+    count_per_weight = rf"(?P<counted_per>{PER_WEIGHT}(?P<den>{weight}){UNIT_END})"
+
+    expression = regex.compile(
+        # Atomic: once a list has ended, a shorter one cannot be followed by a unit either (a joiner
+        # is never the start of a unit), so backtracking into it would only cost time on "1, 1, 1, ...".
+        rf"{NO_FULLCASE}{AMOUNT_START}(?>(?P<amount>{AMOUNT})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{AMOUNT})){{0,15}})"
+        rf"(?:(?:-| ?){UNIT_START}(?P<unit>{mass_unit})|(?: ?-? ?){UNIT_START}(?P<unit>{cell_unit})"
+        rf"|(?P<unit>{count_per_weight}))",
+        regex.IGNORECASE | regex.V1,
+    )
+    powered_quantity = rf"(?:{BARE_POWER}|{MANTISSA}(?:{TIMES}{DOSE_POWER}|{E_NOTATION}|(?= {SCALE_WORD})))(?: {SCALE_WORD})?"
+    powered_amount = rf"(?:{QUANTITY}(?:{PLUS_MINUS}|{RANGE_JOINER}))?{powered_quantity}"
+    powered = regex.compile(
+        rf"{NO_FULLCASE}{AMOUNT_START}(?>(?P<amount>{powered_amount})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{powered_amount})){{0,15}})"
+        # Not followed by a unit or a further number; the exponent piece may have taken a space.
+        r"(?!(?<! )[\w.])(?! ?[-±/])",
+        regex.IGNORECASE | regex.V1,
+    )
+    amount_parts = regex.compile(
+        rf"{NO_FULLCASE}\( ?(?P<low>{QUANTITY})(?:(?P<pm>{PLUS_MINUS})|(?P<range>{RANGE_JOINER}))(?P<high>{QUANTITY}) ?\)"
+        rf"{TIMES}(?P<outer>{DOSE_POWER})"
+        rf"|(?P<low>{QUANTITY})(?:(?P<pm>{PLUS_MINUS})(?P<high>{QUANTITY})|(?P<range>{RANGE_JOINER})(?P<high>{QUANTITY}))?",
+        regex.IGNORECASE | regex.V1,
+    )
+    quantity_parts = regex.compile(
+        rf"{NO_FULLCASE}(?:(?P<bare>{BARE_POWER})|(?P<mantissa>{MANTISSA})(?:{TIMES}(?P<power>{DOSE_POWER})|(?P<e>{E_NOTATION}))?)"
+        rf"(?: (?P<scale>{SCALE_WORD}))?",
+        regex.IGNORECASE | regex.V1,
+    )
+    return _Grammar(expression, powered, amount_parts, quantity_parts, base_of, denominator_of)
+
+
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+@dataclass
+class _Quantity:
+    value: float
+    power: float | None  # the multiplier written with it (10^k or a scale word), if any
+
+
+def _quantity(text: str) -> _Quantity:
+    parts = _grammar().quantity_parts.fullmatch(text)
+    multiplier = None
+    if parts.group("bare"):
+        mantissa = 1.0
+        multiplier = 10.0 ** power_of_ten_exponent(parts.group("bare"))
+    else:
+        written = parts.group("mantissa")
+        if written.startswith(("0,", "0. ")):  # COMMA_DECIMAL, SPACED_DECIMAL
+            mantissa = float("0." + written[2:].strip())
+        else:
+            mantissa = decimal_value(written)
+        if parts.group("power"):
+            multiplier = 10.0 ** power_of_ten_exponent(parts.group("power"))
+        elif parts.group("e"):
+            multiplier = 10.0 ** power_of_ten_exponent(parts.group("e"))
+    if parts.group("scale"):
+        scale = SCALES[parts.group("scale").lower().rstrip("s")]
+        multiplier = scale * (multiplier or 1.0)
+    return _Quantity(mantissa, multiplier)
+
+
+def _rounded(value: float) -> float:
+    return float(f"{value:.12g}")
+
+
+def _amounts(texts: Sequence[str]) -> list[dict]:
+    """Each amount's value, value_max and spread, a power of ten applying to every number before it."""
+    return [dict(amount) for amount in _read_amounts(tuple(texts))]
+
+
+@lru_cache(maxsize=4096)
+def _read_amounts(texts: tuple[str, ...]) -> tuple[dict, ...]:
+    # Cached per document (find_doses) as the context tests are: the same amounts recur.
+    parsed = []
+    for text in texts:
+        parts = _grammar().amount_parts.fullmatch(text)
+        low = _quantity(parts.group("low"))
+        high = _quantity(parts.group("high")) if parts.group("high") else None
+        if parts.group("outer"):
+            outer = 10.0 ** power_of_ten_exponent(parts.group("outer"))
+            for quantity in (low, high):
+                quantity.power = quantity.power or outer
+        parsed.append((low, high, "pm" if parts.group("pm") else "range" if parts.group("range") else None))
+    numbers = [q for low, high, _ in parsed for q in (low, high) if q is not None]
+    following = None
+    for quantity in reversed(numbers):
+        if quantity.power is None:
+            quantity.power = following
+        else:
+            following = quantity.power
+    amounts = []
+    for low, high, kind in parsed:
+        value = _rounded(low.value * (low.power or 1.0))
+        other = _rounded(high.value * (high.power or 1.0)) if high else None
+        amounts.append({
+            "value": value,
+            "value_max": other if kind == "range" else None,
+            "spread": other if kind == "pm" else None,
+        })
+    return tuple(amounts)
+
+
+def _canonical(table: dict, form: str) -> str:
+    if form in ("m", "M"):  # PER_SQUARE_METRE
+        return "m2"
+    return table.get(form) or table[" ".join(form.lower().split())]
+
+
+def _unit_name(match: regex.Match) -> str:
+    grammar = _grammar()
+    if match.group("counted_per"):
+        base = "cells"
+    elif match.group("million"):
+        base = MILLION_UNITS[match.group("million")]
+    else:
+        base = _canonical(grammar.base_of, match.group("base"))
+    return "/".join([base, *(_canonical(grammar.denominator_of, d) for d in match.captures("den"))])
+
+
+# --- Context --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _context_rules() -> dict[str, tuple[regex.Pattern, ...]]:
+    rules: dict[str, list] = {}
+    for rule in load_rules("dose_context.jsonl"):
+        rules.setdefault(rule.label, []).append(_compile_rule(rule))
+    for rule in load_rules("dose_frequencies.jsonl"):
+        rules.setdefault(rule.label, []).append(_compile_rule(rule))
+    return {label: tuple(patterns) for label, patterns in rules.items()}
+
+
+@lru_cache(maxsize=None)
+def _any_of(label: str) -> regex.Pattern:
+    """The rules of ``label`` as one alternation, in file order: matched at a position, it finds
+    what the first rule matching there would, in one call instead of one per rule. (Searched,
+    an alternation is slower than its rules one by one: it loses their literal prefixes.)"""
+    rules = [r for name in ("dose_context.jsonl", "dose_frequencies.jsonl") for r in load_rules(name) if r.label == label]
+    parts = [f"(?-i:{r.pattern})" if r.case == "sensitive" else f"(?:{r.pattern})" for r in rules]
+    return regex.compile(NO_FULLCASE + "|".join(parts), regex.V1 | regex.IGNORECASE)
+
+
+# The words that can bear on an amount: at most 60 characters back, and not across a clause mark or
+# a sentence end. Numbers do not cut ("morphine consumption at 24 h was 10.2 mg" is still consumption);
+# "in plasma ranging from 18 ng ml (-1) at the 1 mg dose" keeps its dose by the "dose" after it.
+# An opening bracket is no cut either: "blood loss (300 mL)" is still a loss.
+WINDOW = 60
+WINDOW_CUT = regex.compile(r".*(?:[;:)\]]|\.(?= |$))", regex.S)
+DOSE_AFTER = regex.compile(r" ?-?(?:doses?|dosage|dosing|arm|group|cohort)\b", regex.I)
+SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(])|\n|;")
+
+
+def _window_before(text: str, start: int) -> str:
+    window = text[max(0, start - WINDOW) : start]
+    cut = WINDOW_CUT.match(window)
+    return window[cut.end() :] if cut else window
+
+
+# Two groups' results set side by side with their test: "(582 vs 465 ml, respectively; p = 0.15)",
+# "(3.0 ml/kg/min vs 3.1 ml/kg/min, p = 0.75)". Doses compared are not tested ("(7.5 vs. 3.75 mg)").
+VERSUS = regex.compile(r"\b(?:vs|versus)\b", regex.I)
+VERSUS_BEFORE = regex.compile(r"\b(?:vs|versus)\.? ?$", regex.I)
+TESTED = regex.compile(r"[^)\n]{0,40}?\bp ?(?:[<>=≤≥]|value)", regex.I)
+
+
+def _is_tested_comparison(text: str, start: int, end: int) -> bool:
+    compared = (
+        VERSUS.search(text, start, end)
+        or VERSUS.match(text, end + 1 if text[end : end + 1] == " " else end)
+        or VERSUS_BEFORE.search(text[max(0, start - 10) : start])
+    )
+    return bool(compared and TESTED.match(text, end))
+
+
+# How far the context tests read on either side of an amount: WINDOW before it; after it, a
+# frequency may start 30 characters on and run WINDOW more. They are cached per document on the
+# text within that reach (see _near), so a stretch repeated in a table, a list or a long run of
+# the same sentence is read once.
+READ_BEFORE = WINDOW + 1
+READ_AFTER = 30 + WINDOW + 1
+
+
+def _near(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The text the context tests can read around [start, end), with start and end in it."""
+    low = max(0, start - READ_BEFORE)
+    return text[low : end + READ_AFTER], start - low, end - low
+
+
+@lru_cache(maxsize=4096)
+def _is_measured(text: str, start: int, end: int) -> bool:
+    rules = _context_rules()
+    if _is_tested_comparison(text, start, end):
+        return True
+    if _any_of("NOT_DOSE_AFTER").match(text, end, min(len(text), end + WINDOW)):
+        return True
+    if DOSE_AFTER.match(text, end):
+        return False
+    window = _window_before(text, start)
+    # Before an opening bracket only the word next to it counts: "blood loss (300 mL)" is a loss, but in
+    # "triglyceride propofol (2.5 mg/kg)" and "17beta-estradiol (2 mg daily)" the bracket names a drug's dose.
+    outer, bracket, inner = window.rpartition("(")
+    outer = outer.rstrip()
+    last_veto = -1
+    for pattern in rules.get("NOT_DOSE_BEFORE", ()):
+        if bracket and any(found.end() == len(outer) for found in pattern.finditer(outer)):
+            last_veto = max(last_veto, 0)
+        for found in pattern.finditer(inner):
+            last_veto = max(last_veto, found.end())
+    if last_veto < 0:
+        return False
+    after_veto = inner[last_veto:]
+    return not any(p.search(after_veto) for p in rules.get("DOSE_CUE", ()))
+
+
+def _is_given(text: str, start: int, end: int) -> bool:
+    """A mean ± SD is usually a result ("from 3.2 ± 1.6 to 5.5 ± 2.2 ml/min"); as a dose it comes
+    with a word of giving just before it ("received 12.5 ± 3.1 mg/kg") or is called a dose."""
+    if DOSE_AFTER.match(text, end):
+        return True
+    window = _window_before(text, start)
+    return any(p.search(window) for p in _context_rules().get("DOSE_CUE", ()))
+
+
+# Between a dose and its frequency: "40 mg s.c. once daily", "4 mg i.v., twice daily", "50 mg (orally) bid".
+FREQUENCY_GAP = regex.compile(
+    r"[ ,]{0,2}\(?(?:(?:i\. ?v|s\. ?c|p\. ?o|i\. ?m)\.?|iv|sc|po|im|sq|orally|intravenously|subcutaneously"
+    r"|by mouth|per os)?\)?[ ,]{0,2}",
+    regex.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def _frequency(text: str, start: int, end: int) -> str | None:
+    at = FREQUENCY_GAP.match(text, end, min(len(text), end + 30)).end()
+    found = _any_of("FREQUENCY").match(text, at, min(len(text), at + WINDOW))
+    if found:
+        return _as_written(found)
+    window = text[max(0, start - WINDOW) : start]
+    for pattern in _context_rules().get("FREQUENCY_BEFORE", ()):
+        found = pattern.search(window)
+        if found:
+            return _as_written(found)
+    return None
+
+
+def _as_written(found: regex.Match) -> str:
+    group = found.group("frequency") if "frequency" in found.re.groupindex else None
+    return " ".join((group or found.group()).lower().split())
+
+
+# --- Interventions --------------------------------------------------------------------------
+
+# Between a drug name and its amount: "riluzole 50 mg", "captopril (12.5 mg", "amlodipine, 5 mg",
+# "ketamine at a dose of 0.15 mg/kg".
+GAP_BEFORE = regex.compile(
+    r" ?[,:(]? ?(?:(?:was |were )?(?:given |administered |infused |injected )?(?:at|in|with) )?(?:an? )?"
+    r"(?:(?:daily|total|single|initial|fixed|oral|intravenous|mean) )?(?:doses? (?:of )?)?\(?",
+    regex.I,
+)
+# Between an amount and its drug: "50 mg of riluzole", "1.5 mg/kg of preoperative IV lidocaine",
+# "0.15 mg/kg ketamine"; a joining word ("or", "and") means the name belongs to the next amount.
+GAP_AFTER = regex.compile(
+    r" ?(?:of )?(?:(?!(?:and|or|vs|versus|to|with|in|for|plus|at|on|from|by|per|was|were|is|in)\b)[\w.%-]{1,25} ){0,3}",
+    regex.I,
+)
+
+
+class _Interventions:
+    """The candidate names, looked up by position: only those within reach of an amount are tried,
+    so a long document with many names and many doses stays linear."""
+
+    REACH = 80  # longer than either gap can match
+
+    def __init__(self, interventions: Sequence[tuple[int, int, str]]):
+        self.by_start = sorted(interventions)
+        self.starts = [i[0] for i in self.by_start]
+        self.by_end = sorted(interventions, key=lambda i: (i[1], i[0]))
+        self.ends = [i[1] for i in self.by_end]
+
+    def after(self, end: int) -> list[tuple[int, int, str]]:
+        return self.by_start[bisect_left(self.starts, end) : bisect_right(self.starts, end + self.REACH)]
+
+    def before(self, start: int) -> list[tuple[int, int, str]]:
+        return self.by_end[bisect_left(self.ends, start - self.REACH) : bisect_right(self.ends, start)]
+
+
+def _intervention(text: str, start: int, end: int, interventions: _Interventions) -> dict | None:
+    """The name mention the amount is attached to, as clean-text offsets, or None."""
+    after = [i for i in interventions.after(end) if GAP_AFTER.fullmatch(text, end, i[0])]
+    of_after = [i for i in after if text[end : i[0]].lstrip().lower().startswith("of ")]
+    before = [i for i in interventions.before(start) if GAP_BEFORE.fullmatch(text, i[1], start)]
+    if of_after:
+        chosen = min(of_after)
+    elif before:
+        chosen = max(before, key=lambda i: (i[1], i[0]))
+    elif after:
+        chosen = min(after)
+    else:
+        return None
+    return {"start": chosen[0], "end": chosen[1]}
+
+
+# --- Extraction -----------------------------------------------------------------------------
+
+
+HAS_POWER = regex.compile(rf"{NO_FULLCASE}{TIMES}{DOSE_POWER}|{E_NOTATION}|{SCALE_WORD}|^{BARE_POWER}", regex.I | regex.V1)
+
+
+def _has_power(amount: str) -> bool:
+    return bool(HAS_POWER.search(amount))
+
+
+BETWEEN_BEFORE = regex.compile(r"\bbetween $", regex.I)
+# A joiner that makes a list ("1, 5 and 10 mg") rather than a run of numbers ("(n = 30, 5 mg)").
+LISTING_JOINER = regex.compile(r"\b(?:and|or|vs|versus)\b|/")
+
+
+def _between_and(text: str, start: int) -> bool:
+    return bool(BETWEEN_BEFORE.search(text[max(0, start - 8) : start]))
+
+
+def _list_items(match: regex.Match, text: str) -> list[tuple[int, int, str]]:
+    """The amounts of a match as (start, end, text); a list joined by commas alone is no list
+    ("(n = 30, 5 mg)"), so without a final "and"/"or" (or a combination's "/") only the last amount counts."""
+    items = list(zip(match.starts("amount"), match.ends("amount"), match.captures("amount")))
+    joiners = match.captures("joiner")
+    if joiners and not LISTING_JOINER.search(joiners[-1]):
+        items = items[-1:]
+    return items
+
+
+def _dose_from_match(text, match, interventions, unit=None) -> list[Found]:
+    items = _list_items(match, text)
+    # "between 1 and 2 mg" is a range, not a list of two.
+    if len(items) == 2 and _between_and(text, items[0][0]) and "and" in match.captures("joiner")[-1]:
+        values = _amounts([items[0][2], items[1][2]])
+        items = [(items[0][0], items[1][1], None)]
+        amounts = [{"value": values[0]["value"], "value_max": values[1]["value"], "spread": None}]
+    else:
+        amounts = _amounts([t for _, _, t in items])
+    if unit is None and match.group("million"):
+        for amount in amounts:
+            for key in ("value", "value_max", "spread"):
+                if amount[key] is not None:
+                    amount[key] = _rounded(amount[key] * 1e6)
+    if unit is None:
+        if (match.group("counted_per") or match.group("modifiers")) and not _has_power(items[-1][2]):
+            return []
+        unit = _unit_name(match)
+        if match.group("of") and not match.captures("den"):
+            end = match.end("amount")
+        else:
+            end = match.end("unit")
+    else:
+        end = match.end()
+    found = []
+    frequency = _frequency(*_near(text, items[0][0], end))
+    expression_drug = _intervention(text, items[0][0], end, interventions)
+    for index, ((start, amount_end, _), amount) in enumerate(zip(items, amounts)):
+        if amount["value"] <= 0 or (amount["value_max"] is not None and amount["value_max"] <= 0):
+            continue
+        if unit.startswith("cells") and amount["value"] < 1000:
+            continue
+        if amount["spread"] is not None and not unit.startswith("cells") and not _is_given(text, start, end):
+            continue
+        last = index == len(items) - 1
+        stop = end if last else amount_end
+        # The exponent piece may take a space after "10^6"; a span ends on the last character.
+        while stop > start and text[stop - 1] == " ":
+            stop -= 1
+        found.append(Found(start, stop, "DOSE", {
+            **amount,
+            "unit": unit,
+            "frequency": frequency,
+            "intervention": expression_drug,
+        }))
+    return found
+
+
+def find_doses(text: str, interventions: Sequence[tuple[int, int, str]] = ()) -> list[Found]:
+    """Every dose in the clean text; ``interventions`` are (start, end, name) of drug and cell-product
+    mentions, from which a dose's ``intervention`` is taken where the text ties the two."""
+    grammar = _grammar()
+    for cache in (_is_measured, _frequency, _read_amounts):  # per document (see _near)
+        cache.cache_clear()
+    interventions = _Interventions(interventions)
+    found: list[Found] = []
+    for match in grammar.expression.finditer(text):
+        end = match.end()
+        if NOT_A_DOSE_TAIL.match(text, end):
+            continue
+        first = match.start("amount")
+        if _is_measured(*_near(text, first, end)):
+            continue
+        found.extend(_dose_from_match(text, match, interventions))
+    found.extend(_shared_unit_doses(text, found, interventions))
+    found.sort(key=lambda f: (f.start, f.end))
+    _inherit_interventions(text, found)
+    return found
+
+
+# How far a counted dose's unit carries within its sentence.
+SHARED_UNIT_REACH = 300
+
+
+def _shared_unit_doses(text, found, interventions) -> list[Found]:
+    """Later counts in the sentence that share a counted dose's unit: "the lowest dose (94x10^6 cells) ...
+    the next medium and high dose (141x10^6 and 188x10^6 respectively)". The unit carries up to the
+    next dose with a unit of its own, so each stretch of text is read once."""
+    grammar = _grammar()
+    extra = []
+    taken = sorted((f.start, f.end) for f in found)  # never overlapping, so sorted by start is by end
+    for index, dose in enumerate(found):
+        if not _has_power(text[dose.start : dose.end]):
+            continue
+        following = found[index + 1].start if index + 1 < len(found) else len(text)
+        reach = min(following, dose.end + SHARED_UNIT_REACH)
+        sentence_end = SENTENCE_END.search(text, dose.end, reach)
+        limit = sentence_end.start() if sentence_end else reach
+        for match in grammar.powered.finditer(text, dose.end, limit):
+            before = bisect_left(taken, (match.end(), -1)) - 1
+            if before >= 0 and taken[before][1] > match.start():
+                continue  # part of a dose with its own unit, or already shared
+            if NOT_A_DOSE_TAIL.match(text, match.end()) or _is_measured(*_near(text, match.start(), match.end())):
+                continue
+            new = _dose_from_match(text, match, interventions, unit=dose.values["unit"])
+            extra.extend(new)
+            for item in new:
+                insort(taken, (item.start, item.end))
+    return extra
+
+
+JOINED_AMOUNTS = regex.compile(r" ?(?:,|and|or|vs\.?|versus)? ?", regex.I)
+
+
+def _inherit_interventions(text: str, found: list[Found]) -> None:
+    """"captopril (12.5 mg and 25 mg)": an amount joined to the previous one shares its drug."""
+    for previous, current in zip(found, found[1:]):
+        if current.values["intervention"] is None and previous.values["intervention"] is not None:
+            if JOINED_AMOUNTS.fullmatch(text[previous.end : current.start]):
+                current.values["intervention"] = previous.values["intervention"]
+
+
+class DoseExtractor:
+    def __init__(self, spans_key: str):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        entities = doc.spans[ENTITIES] if ENTITIES in doc.spans else ()
+        interventions = [(span.start_char, span.end_char, span.text)
+                         for span in entities if span.label_ in INTERVENTION_LABELS]
+        write_spans(doc, self.spans_key, find_doses(doc_text(doc), interventions))
+        return doc
+
+
+@Language.factory("trialfacts_dose", default_config={"spans_key": DOSES})
+def make_dose_extractor(nlp: Language, name: str, spans_key: str) -> DoseExtractor:
+    return DoseExtractor(spans_key)

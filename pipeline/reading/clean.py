@@ -1,0 +1,348 @@
+"""Raw page text -> clean abstract text, with a map back to the raw characters.
+
+Real input is a web page pasted into a file: navigation and notices around the
+title and abstract, Unicode spaces and minus signs, superscripts flattened by
+copy-paste ("15 ± 4.5 × 106" meant 10^6). Cleaning drops the chrome (line rules in
+patterns/page_chrome.jsonl), folds the Unicode variants the number grammar would
+otherwise have to know, repairs flattened powers of ten, and reads what metadata the
+page shows (title, journal, year, DOI, PMID, trial registrations).
+
+Every character of the clean text knows where it came from: ``CleanText.to_raw``
+turns a clean-text span into raw-file offsets, so each mention the extractors find
+is reported as ``raw[start:end]``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from ..records.models import Metadata
+from ..resources import (
+    could_match,
+    fold_for_literals,
+    load_mapping,
+    load_rules,
+    required_literals,
+)
+
+
+# One chunk of clean text and the raw characters it came from. Where both have the
+# same length the map is character by character; otherwise (a repaired power of ten,
+# a decoded entity) the chunk maps to its raw stretch as a whole.
+@dataclass(frozen=True)
+class Segment:
+    clean_start: int
+    clean_len: int
+    raw_start: int
+    raw_len: int
+
+    @property
+    def linear(self) -> bool:
+        return self.clean_len == self.raw_len
+
+
+@dataclass
+class CleanText:
+    raw: str
+    text: str
+    segments: list[Segment]
+    metadata: Metadata = field(default_factory=Metadata)
+    # Where the segments point into an intermediate text (HTML turned to text), the map from
+    # that text to the raw file.
+    source_map: "CleanText | None" = None
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        self._starts = [s.clean_start for s in self.segments]
+
+    @property
+    def html(self) -> bool:
+        return self.source_map is not None
+
+    def _segment_at(self, clean_index: int) -> Segment:
+        return self.segments[bisect.bisect_right(self._starts, clean_index) - 1]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Raw offsets of the clean span [start, end); end exclusive, end > start."""
+        first = self._segment_at(start)
+        last = self._segment_at(end - 1)
+        raw_start = first.raw_start + (start - first.clean_start if first.linear else 0)
+        if last.linear:
+            raw_end = last.raw_start + (end - last.clean_start)
+        else:
+            raw_end = last.raw_start + last.raw_len
+        if self.source_map is not None:
+            return self.source_map.to_raw(raw_start, raw_end)
+        return raw_start, raw_end
+
+
+class _Builder:
+    def __init__(self):
+        self.parts: list[str] = []
+        self.segments: list[Segment] = []
+        self.length = 0
+
+    def add(self, clean: str, raw_start: int, raw_len: int) -> None:
+        if not clean:
+            return
+        seg = Segment(self.length, len(clean), raw_start, raw_len)
+        prev = self.segments[-1] if self.segments else None
+        if (
+            prev is not None
+            and seg.linear
+            and prev.linear
+            and prev.raw_start + prev.raw_len == raw_start
+            and prev.clean_start + prev.clean_len == self.length
+        ):
+            self.segments[-1] = Segment(prev.clean_start, prev.clean_len + seg.clean_len, prev.raw_start, prev.raw_len + raw_len)
+        else:
+            self.segments.append(seg)
+        self.parts.append(clean)
+        self.length += len(clean)
+
+
+# Characters folded one for one: Unicode spaces to a space, minus and dash variants to
+# "-", multiplication signs to "×", the Greek mu to the micro sign, "≦"/"≧" to "≤"/"≥".
+# Soft hyphens, zero-width characters and byte-order marks are removed.
+@dataclass(frozen=True)
+class _Folds:
+    table: dict[int, str]
+    pattern: regex.Pattern
+
+    def edits(self, chunk: str) -> list[tuple[int, int, str]]:
+        """(start, end, replacement) of each character of ``chunk`` to fold."""
+        # Most abstracts are plain ASCII, where only the ASCII characters of the table (a tab)
+        # can occur: checking that is far cheaper than scanning for the whole table.
+        if chunk.isascii() and not any(chr(code) in chunk for code in self.table if code < 128):
+            return []
+        return [(m.start(), m.end(), self.table[ord(m.group())]) for m in self.pattern.finditer(chunk)]
+
+    @staticmethod
+    def apply(chunk: str, edits: list[tuple[int, int, str]]) -> str:
+        """``chunk`` with the edits made: chunk.translate(table) from the edits found, without
+        a second pass over every character."""
+        parts, pos = [], 0
+        for start, end, replacement in edits:
+            parts += (chunk[pos:start], replacement)
+            pos = end
+        parts.append(chunk[pos:])
+        return "".join(parts)
+
+
+def _folds() -> _Folds:
+    mapping = load_mapping("unicode_folds.json")
+    table = {}
+    for target, sources in mapping["replace"].items():
+        for source in sources:
+            table[ord(source)] = target
+    for source in mapping["remove"]:
+        table[ord(source)] = ""
+    chars = "".join(regex.escape(chr(c)) for c in table)
+    return _Folds(table, regex.compile(f"[{chars}]"))
+
+
+# Decimal digits of other scripts ("٣", and digits newer than Python's Unicode tables, which the
+# regex module still calls \d): folded one for one to ASCII where Python knows their value, else
+# to U+FFFD, so the number grammar only ever reads 0-9.
+OTHER_SCRIPT_DIGIT = regex.compile(r"(?![0-9])\d")
+
+
+def _ascii_digit(char: str) -> str:
+    value = unicodedata.digit(char, None)
+    return "\ufffd" if value is None else str(value)
+
+
+# A flattened superscript: "× 106" (10^6) after a mantissa and a multiplication sign.
+# The exponent is one digit, or two starting with 1 ("× 1012"); "× 100" is left alone.
+FLATTENED_POWER_OF_TEN = regex.compile(
+    r"(?<=\d ?[×xX*] ?)10(?P<exponent>[1-9]|1[0-9])(?![\d.,])"
+)
+
+
+# HTML page source saved as text: recognised by its opening or by a run of common tags.
+HTML_START = regex.compile(r"\A\s*(?:<!DOCTYPE\s+html|<html\b|<\?xml[^>]{0,200}>\s*<html\b)", regex.I)
+HTML_TAG = regex.compile(r"</?(?:p|div|br|span|body|head|title|h[1-6]|li|ul|table|td|tr|a|meta|section|article)\b[^<>]{0,500}>", regex.I)
+# Comments, invisible blocks, tags and character references, in one linear pass: the block
+# bodies are scanned without nested quantifiers, and a tag may not run past 2,000 characters.
+HTML_PIECE = regex.compile(
+    r"<!--(?:[^-]|-(?!->)){0,1000000}-->"
+    r"|<(?P<block>script|style|noscript|template)\b[^>]{0,2000}>(?:[^<]|<(?!/(?P=block)\s*>)){0,5000000}</(?P=block)\s*>"
+    r"|<(?P<closing>/?)(?P<tag>[A-Za-z][A-Za-z0-9]{0,20})?[^<>]{0,2000}>"
+    r"|&(?P<entity>#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?",
+    regex.I,
+)
+# Tags that break a line, so paragraphs and headings stay apart in the text.
+HTML_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer title "
+    "blockquote dd dt dl pre hr nav aside main form figure figcaption".split()
+)
+
+
+def looks_like_html(raw: str) -> bool:
+    if HTML_START.match(raw):
+        return True
+    return sum(1 for _ in zip(range(5), HTML_TAG.finditer(raw, 0, 100_000))) >= 5
+
+
+def html_to_text(raw: str) -> CleanText:
+    """Tags and comments out, character references decoded; each piece mapped to its raw stretch."""
+    builder = _Builder()
+    pos = 0
+    for piece in HTML_PIECE.finditer(raw):
+        builder.add(raw[pos:piece.start()], pos, piece.start() - pos)
+        entity = piece.group("entity")
+        if entity is not None:
+            decoded = html.unescape(piece.group())
+            # an unknown name stays as written
+            builder.add(decoded, piece.start(), piece.end() - piece.start())
+        elif (piece.group("tag") or "").lower() in HTML_BLOCK_TAGS:
+            builder.add("\n", piece.start(), piece.end() - piece.start())
+        pos = piece.end()
+    builder.add(raw[pos:], pos, len(raw) - pos)
+    if not builder.segments:
+        builder.segments.append(Segment(0, 0, 0, 0))
+    return CleanText(raw, "".join(builder.parts), builder.segments)
+
+
+# No word of prose runs for hundreds of characters without a space; such a run (a URL, base64,
+# a table squashed to one line, 10k nested brackets) makes spaCy's tokenizer quadratic in its
+# length. A space is inserted every BREAK_EVERY characters of it; offsets are unaffected.
+# (Looked for only where a run starts: the same matches, at half the cost of trying everywhere.)
+LONG_RUN = regex.compile(r"(?<!\S)\S{1000,}")
+BREAK_EVERY = 500
+
+
+class Cleaner:
+    """Built once per pipeline: compiles the chrome and metadata rules from patterns/."""
+
+    def __init__(self):
+        self._folds = _folds()
+        rules = load_rules("page_chrome.jsonl")
+        self._drop_line = [r.compiled() for r in rules if r.label == "DROP_LINE"]
+        self._drop_block = [r.compiled() for r in rules if r.label == "DROP_BLOCK"]
+        self._drop_rest = [r.compiled() for r in rules if r.label == "DROP_REST"]
+        self._citation = [r.compiled() for r in rules if r.label == "CITATION"]
+        self._registrations = [(r.id, r.compiled(), required_literals(r.pattern)) for r in load_rules("registrations.jsonl")]
+        self._doi = regex.compile(r"\bdoi:?\s*(10\.\d{4,9}/[^\s\"<>]+?)(?=[.,;]?(?:\s|$))", regex.I)
+        self._pmid = regex.compile(r"\bPMID:?\s*(\d{1,9})\b")
+        self._year = regex.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+
+    def __call__(self, raw: str) -> CleanText:
+        source_map = html_to_text(raw) if looks_like_html(raw) else None
+        source = source_map.text if source_map is not None else raw
+        lines = self._lines(source)
+        metadata = self._metadata(source, lines)
+        builder = _Builder()
+        for start, end in self._kept_ranges(lines):
+            self._fold_into(builder, source, start, end)
+        text = "".join(builder.parts)
+        if not builder.segments:
+            builder.segments.append(Segment(0, 0, 0, 0))
+        metadata.title = metadata.title or _first_line(text)
+        return CleanText(raw, text, builder.segments, metadata, source_map)
+
+    @staticmethod
+    def _lines(raw: str) -> list[tuple[int, int, str]]:
+        """(start, end including the line break, stripped content) for each line."""
+        lines, pos = [], 0
+        for line in raw.splitlines(keepends=True):
+            lines.append((pos, pos + len(line), line.strip()))
+            pos += len(line)
+        return lines
+
+    def _kept_ranges(self, lines):
+        kept = []
+        skipping_block = False
+        for start, end, content in lines:
+            if skipping_block:
+                # A dropped heading's block runs to the first blank line after some content.
+                if content:
+                    skipping_block = "in_block"
+                    continue
+                if skipping_block == "in_block":
+                    skipping_block = False
+                continue
+            if any(p.fullmatch(content) for p in self._drop_rest):
+                break
+            if any(p.fullmatch(content) for p in self._drop_block):
+                skipping_block = True
+                continue
+            if any(p.fullmatch(content) for p in self._drop_line + self._citation):
+                continue
+            if kept and kept[-1][1] == start:
+                kept[-1] = (kept[-1][0], end)
+            else:
+                kept.append((start, end))
+        return kept
+
+    def _fold_into(self, builder: _Builder, raw: str, start: int, end: int) -> None:
+        pos = start
+        chunk = raw[start:end]
+        fold_edits = self._folds.edits(chunk)
+        edits = list(fold_edits)
+        if not chunk.isascii():
+            edits.extend((m.start(), m.end(), _ascii_digit(m.group())) for m in OTHER_SCRIPT_DIGIT.finditer(chunk))
+        folded_once = self._folds.apply(chunk, fold_edits) if edits else chunk
+        # Folding is length-preserving except for removed characters; repair powers of ten
+        # on the folded text, then emit copies and edits in raw order.
+        for m in FLATTENED_POWER_OF_TEN.finditer(folded_once if not any(e[2] == "" for e in edits) else chunk):
+            edits.append((m.start(), m.end(), "10^" + m.group("exponent")))
+        for run in LONG_RUN.finditer(chunk):
+            edits.extend((at, at, " ") for at in range(run.start() + BREAK_EVERY, run.end(), BREAK_EVERY))
+        edits.sort()
+        for e_start, e_end, replacement in edits:
+            if start + e_start < pos:
+                continue
+            builder.add(raw[pos : start + e_start], pos, start + e_start - pos)
+            builder.add(replacement, start + e_start, e_end - e_start)
+            pos = start + e_end
+        builder.add(raw[pos:end], pos, end - pos)
+
+    def _metadata(self, raw: str, lines) -> Metadata:
+        meta = Metadata()
+        for _, _, content in lines:
+            for pattern in self._citation:
+                found = pattern.fullmatch(content)
+                if found and meta.journal is None:
+                    groups = found.groupdict()
+                    meta.journal = groups.get("journal")
+                    if groups.get("year"):
+                        meta.year = int(groups["year"])
+        doi = self._doi.search(raw)
+        if doi:
+            meta.doi = doi.group(1)
+        pmid = self._pmid.search(raw)
+        if pmid:
+            meta.pmid = pmid.group(1)
+        if meta.year is None:
+            for _, _, content in lines:
+                if content.lower().startswith(("publication date", "published", "epub")):
+                    year = self._year.search(content)
+                    if year:
+                        meta.year = int(year.group())
+                        break
+        seen = []
+        folded = fold_for_literals(raw)  # most pages name no registry: see resources.required_literals
+        for registry, pattern, literals in self._registrations:
+            if not could_match(literals, folded):
+                continue
+            for found in pattern.finditer(raw):
+                number = found.groupdict().get("number")
+                identifier = f"{registry} {number}" if number else found.group().strip()
+                if identifier not in seen:
+                    seen.append(identifier)
+        meta.registrations = seen
+        return meta
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line
+    return None

@@ -1,0 +1,81 @@
+"""One function from a processed Doc to the validated output record."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..nlp.spans import DOSES, ENTITIES, P_VALUES, ROUTES, SAMPLE_SIZES, read_spans
+from ..reading.clean import CleanText
+from .models import (
+    Abbreviation,
+    Dose,
+    Entity,
+    PValue,
+    Route,
+    SampleSizeMention,
+    TrialRecord,
+)
+
+MENTION_FIELDS = (
+    ("sample_sizes", SAMPLE_SIZES, SampleSizeMention),
+    ("p_values", P_VALUES, PValue),
+    ("doses", DOSES, Dose),
+    ("routes", ROUTES, Route),
+)
+
+
+def _raw_span(cleaned: CleanText, start: int, end: int) -> dict:
+    raw_start, raw_end = cleaned.to_raw(start, end)
+    return {"text": cleaned.raw[raw_start:raw_end], "start": raw_start, "end": raw_end}
+
+
+def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None = None) -> TrialRecord:
+    """The record for a document: every offset mapped from the clean text back to the raw file."""
+    fields = {}
+    for field, key, model in MENTION_FIELDS:
+        mentions = []
+        for payload in read_spans(doc, key):
+            start, end = payload.pop("start"), payload.pop("end")
+            named = payload.get("intervention")
+            if named is not None:  # a dose's intervention: a name mention, offsets to map too
+                payload["intervention"] = _raw_span(cleaned, named["start"], named["end"])
+            mentions.append(model(**_raw_span(cleaned, start, end), **payload))
+        fields[field] = mentions
+
+    entities = []
+    for span in doc.spans.get(ENTITIES, []):
+        extensions = span._  # each "span._" builds an accessor object: one for both attributes
+        entities.append(Entity(
+            **_raw_span(cleaned, span.start_char, span.end_char),
+            label=span.label_,
+            identifier=extensions.identifier,
+            source=extensions.lexicon_source,
+        ))
+    for span in doc.ents:  # a scispaCy model's entities, where one is installed
+        entities.append(Entity(**_raw_span(cleaned, span.start_char, span.end_char),
+                               label=span.label_, source="model"))
+    entities.sort(key=lambda e: (e.start, e.end))
+
+    abbreviations = []
+    for short in getattr(doc._, "abbreviations", []) or []:
+        long_form = short._.long_form
+        if long_form is None or not hasattr(long_form, "start_char"):
+            continue
+        long_raw = cleaned.to_raw(long_form.start_char, long_form.end_char)
+        abbreviations.append(Abbreviation(
+            **_raw_span(cleaned, short.start_char, short.end_char),
+            long_form=cleaned.raw[long_raw[0]:long_raw[1]],
+            long_start=long_raw[0],
+            long_end=long_raw[1],
+        ))
+    abbreviations.sort(key=lambda a: a.start)
+
+    return TrialRecord(
+        doc_id=doc_id,
+        sample_size=doc._.sample_size,
+        **fields,
+        source=source,
+        metadata=cleaned.metadata,
+        entities=entities,
+        abbreviations=abbreviations,
+    )
