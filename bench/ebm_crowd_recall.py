@@ -4,7 +4,7 @@ The crowd labelled "sample size" spans in 111 RCT abstracts; the labels are nois
 only participant counts, so only recall is meaningful: a crowd span is found when a predicted
 `sample_sizes` mention overlaps it. Run by hand:
 
-    python bench/ebm_crowd_recall.py [../shared/devset/ebm_crowd] [--misses]
+    python bench/ebm_crowd_recall.py [../shared/devset/ebm_crowd] [--misses] [--fail-under 0.88]
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=str(DEFAULT), help="ebm_crowd folder (corpus/ and sample_size_spans.json)")
     parser.add_argument("--misses", action="store_true", help="list every crowd span not found")
+    parser.add_argument("--fail-under", type=float, metavar="RECALL",
+                        help="exit 1 when recall is below this (for CI)")
     args = parser.parse_args(argv)
     folder = Path(args.folder)
     spans_file = folder / "sample_size_spans.json"
@@ -47,7 +49,11 @@ def main(argv=None) -> int:
             elif args.misses:
                 raw = path.read_text(encoding="utf-8")
                 print(f"miss {doc_id}: {raw[max(0, span['start'] - 60):span['end'] + 40]!r}")
-    print(f"documents {documents}, crowd spans {total}, found {found}, recall {found / total:.3f}")
+    recall = found / total if total else 0.0
+    print(f"documents {documents}, crowd spans {total}, found {found}, recall {recall:.3f}")
+    if args.fail_under is not None and recall < args.fail_under:
+        print(f"recall {recall:.3f} is below --fail-under {args.fail_under}", file=sys.stderr)
+        return 1
     return 0
 
 

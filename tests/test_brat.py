@@ -4,6 +4,7 @@ The round trips are the contract: a gold file that goes to brat and back unedite
 same JSON, or a review in brat would silently change gold nobody touched.
 """
 
+import json
 import re
 
 import pytest
@@ -19,7 +20,18 @@ from trialfacts.views.brat import (
     parse_note,
 )
 from trialfacts.reading.decoding import read_raw
-from trialfacts.records.models import Dose, Entity, PValue, Route, SampleSizeMention, TrialRecord, gold_view, load_gold
+from trialfacts.records.models import (
+    Dose,
+    Effect,
+    Entity,
+    Mention,
+    PValue,
+    Route,
+    SampleSizeMention,
+    TrialRecord,
+    gold_view,
+    load_gold,
+)
 from trialfacts.resources import read_pattern_text
 from support import ROOT, SEED_IDS
 
@@ -220,14 +232,141 @@ def test_note_values_with_separators_and_edges_round_trip(tmp_path):
     for i, frequency in enumerate(awkward):
         record = TrialRecord(
             doc_id=f"note{i}",
-            doses=[
-                mention(Dose, raw, "5 mg", value=5.0, unit="mg", frequency=frequency, intervention=frequency or None)
-            ],
+            doses=[mention(Dose, raw, "5 mg", value=5.0, unit="mg", frequency=frequency)],
         )
         imported = round_trip(tmp_path, raw, record)
         assert imported.doses[0].frequency == frequency
-        assert imported.doses[0].intervention == (frequency or None)
         assert len(read_ann(tmp_path, f"note{i}").splitlines()) == read_ann(tmp_path, f"note{i}").count("\n")
+
+
+EFFECT_RAW = (
+    "Title\nMortality: HR 0.72 (95% CI 0.61-0.85); weight change MD -3.1 (-5.0 to -1.2) kg;\n"
+    "adjusted OR 1.4; RD 2.5 (90% CI -0.5 to 5.5) points; SMD 0.3 (0.1 to 0.5).\n"
+)
+
+
+def effect_record():
+    raw = EFFECT_RAW
+    return TrialRecord(
+        doc_id="effects",
+        status="reviewed",
+        effects=[
+            mention(Effect, raw, "HR 0.72 (95% CI 0.61-0.85)", measure="HR", value=0.72, ci_low=0.61, ci_high=0.85,
+                    ci_level=0.95),
+            mention(Effect, raw, "MD -3.1 (-5.0 to -1.2)", measure="MD", value=-3.1, ci_low=-5.0, ci_high=-1.2),
+            mention(Effect, raw, "OR 1.4", measure="OR", value=1.4),
+            mention(Effect, raw, "RD 2.5 (90% CI -0.5 to 5.5)", measure="RD", value=2.5, ci_low=-0.5, ci_high=5.5,
+                    ci_level=0.9),
+            mention(Effect, raw, "SMD 0.3 (0.1 to 0.5)", measure="other", value=0.3, ci_low=0.1, ci_high=0.5),
+        ],
+    )
+
+
+def test_effects_round_trip_with_negative_bounds_and_missing_interval_or_level(tmp_path):
+    record = effect_record()
+    imported = round_trip(tmp_path, EFFECT_RAW, record)
+    assert_gold_equal(imported, record)
+    assert [(e.measure, e.value, e.ci_low, e.ci_high, e.ci_level) for e in imported.effects] == [
+        ("HR", 0.72, 0.61, 0.85, 0.95),
+        ("MD", -3.1, -5.0, -1.2, None),
+        ("OR", 1.4, None, None, None),
+        ("RD", 2.5, -0.5, 5.5, 0.9),
+        ("other", 0.3, 0.1, 0.5, None),
+    ]
+    ann = read_ann(tmp_path, "effects")
+    start = EFFECT_RAW.index("HR 0.72")
+    assert (f"T2\tEffect {start} {start + 26}\tHR 0.72 (95% CI 0.61-0.85)\nA2\tMeasure T2 HR\n"
+            "#1\tAnnotatorNotes T2\tvalue=0.72; ci_low=0.61; ci_high=0.85; ci_level=0.95\n") in ann
+    assert "\tvalue=-3.1; ci_low=-5.0; ci_high=-1.2\n" in ann
+    assert "#3\tAnnotatorNotes T4\tvalue=1.4\n" in ann
+
+
+def test_an_effects_p_value_is_output_only_and_not_exported(tmp_path):
+    raw = "Title\nHR 0.72 (0.61-0.85), P < .001\n"
+    p = mention(PValue, raw, "P < .001", comparator="<", value=0.001)
+    effect = mention(Effect, raw, "HR 0.72 (0.61-0.85)", measure="HR", value=0.72, ci_low=0.61, ci_high=0.85,
+                     p_value=p)
+    record = TrialRecord(doc_id="effect_p", status="reviewed", p_values=[p], effects=[effect])
+    imported = round_trip(tmp_path, raw, record)
+    assert "p_value" not in read_ann(tmp_path, "effect_p")
+    assert imported.effects[0].p_value is None
+    assert_gold_equal(imported, record)
+
+
+SHARED_RAW = (
+    "Title\nPatients got hydroxychloroquine 400 mg twice daily on day 1, then 200 mg daily, "
+    "or placebo 10 mL; vitamin D3\n(1000 IU) was added. A 2 mg test dose came first.\n"
+)
+
+
+def shared_record():
+    raw = SHARED_RAW
+    drug = mention(Mention, raw, "hydroxychloroquine")
+    return TrialRecord(
+        doc_id="shared",
+        status="reviewed",
+        doses=[
+            mention(Dose, raw, "400 mg", value=400.0, unit="mg", frequency="twice daily", intervention=drug),
+            mention(Dose, raw, "200 mg", value=200.0, unit="mg", intervention=drug),
+            mention(Dose, raw, "10 mL", value=10.0, unit="mL", intervention=mention(Mention, raw, "placebo")),
+            mention(Dose, raw, "1000 IU", value=1000.0, unit="IU", intervention=mention(Mention, raw, "vitamin D3")),
+            mention(Dose, raw, "2 mg", value=2.0, unit="mg"),  # no name in the text: null
+        ],
+    )
+
+
+def test_one_intervention_annotation_serves_every_dose_of_that_name(tmp_path):
+    record = shared_record()
+    imported = round_trip(tmp_path, SHARED_RAW, record)
+    assert_gold_equal(imported, record)
+    assert [d.intervention and d.intervention.text for d in imported.doses] == [
+        "hydroxychloroquine", "hydroxychloroquine", "placebo", "vitamin D3", None]
+    ann = read_ann(tmp_path, "shared")
+    start = SHARED_RAW.index("hydroxychloroquine")
+    assert ann.count("\tIntervention ") == 3
+    assert (f"T7\tIntervention {start} {start + 18}\thydroxychloroquine\n" in ann)
+    assert ann.endswith(
+        "R1\tInterventionOf Arg1:T2 Arg2:T7\n"
+        "R2\tInterventionOf Arg1:T3 Arg2:T7\n"
+        "R3\tInterventionOf Arg1:T4 Arg2:T8\n"
+        "R4\tInterventionOf Arg1:T5 Arg2:T9\n"
+    )
+    assert "intervention=" not in ann
+
+
+def test_intervention_ties_are_edited_with_relations(tmp_path):
+    export_brat([(SHARED_RAW, shared_record())], tmp_path)
+    ann = read_ann(tmp_path, "shared")
+    # The reviewer ties the unnamed 2 mg (T6) to placebo (T8) in brat, which writes a tab after
+    # the arguments, and removes the tie of 200 mg (T3) to hydroxychloroquine.
+    ann = ann.replace("R2\tInterventionOf Arg1:T3 Arg2:T7\n", "") + "R5\tInterventionOf Arg1:T6 Arg2:T8\t\n"
+    write_ann(tmp_path, "shared", ann)
+    imported = import_brat(tmp_path / "shared.ann")
+    assert [d.intervention and d.intervention.text for d in imported.doses] == [
+        "hydroxychloroquine", None, "placebo", "vitamin D3", "placebo"]
+    # Deleting a Dose in brat deletes its relations; a name tied to nothing is then an error.
+    lines = [line for line in ann.splitlines(True) if not re.match(r"(T5|A5|#5|R4)\t", line)]
+    write_ann(tmp_path, "shared", "".join(lines))
+    with pytest.raises(BratError, match="T9 Intervention 'vitamin D3' is tied to no Dose"):
+        import_brat(tmp_path / "shared.ann")
+
+
+def test_an_intervention_name_across_a_line_break_becomes_fragments(tmp_path):
+    raw = "Title\nThey got vitamin\nD3 1000 IU daily.\n"
+    name = mention(Mention, raw, "vitamin\nD3")
+    record = TrialRecord(doc_id="wrapped_name", doses=[
+        mention(Dose, raw, "1000 IU", value=1000.0, unit="IU", intervention=name)])
+    imported = round_trip(tmp_path, raw, record)
+    assert imported.doses[0].intervention == name
+    assert f"\tIntervention {name.start} {name.start + 7};{name.start + 8} {name.end}\tvitamin D3\n" in read_ann(
+        tmp_path, "wrapped_name")
+
+
+@pytest.mark.parametrize("unit", ["vp", "vp/mL", "ug/dose", "mg/kg/day", "cells/kg"])
+def test_every_unit_a_gold_file_may_carry_round_trips(tmp_path, unit):
+    raw = "Title\nThey got 5 units.\n"
+    record = TrialRecord(doc_id="units", doses=[mention(Dose, raw, "5 units", value=5.0, unit=unit)])
+    assert round_trip(tmp_path, raw, record).doses[0].unit == unit
 
 
 @pytest.mark.parametrize("value", ["a;b", "=x", "\\", " lead", "trail ", "\u00a0nbsp\u00a0", "plain text"])
@@ -239,7 +378,7 @@ def test_entities_are_exported_for_context_and_not_imported(tmp_path):
     raw = "Title\nRiluzole 50 mg was given to ALS patients.\n"
     record = TrialRecord(
         doc_id="ents",
-        doses=[mention(Dose, raw, "50 mg", value=50.0, unit="mg", intervention="Riluzole")],
+        doses=[mention(Dose, raw, "50 mg", value=50.0, unit="mg", intervention=mention(Mention, raw, "Riluzole"))],
         entities=[
             mention(Entity, raw, "Riluzole", label="DRUG", identifier="DrugBank:DB00740", source="trialfacts"),
             mention(Entity, raw, "ALS", label="DISEASE"),
@@ -248,14 +387,16 @@ def test_entities_are_exported_for_context_and_not_imported(tmp_path):
     )
     export_brat([(raw, record)], tmp_path)
     ann = read_ann(tmp_path, "ents")
-    assert "\tDRUG 6 14\tRiluzole\n" in ann
-    assert "\tAnnotatorNotes T3\tidentifier=DrugBank:DB00740; source=trialfacts\n" in ann
+    # The name is both the dose's Intervention (T3) and a context entity (T4) over the same span.
+    assert "T3\tIntervention 6 14\tRiluzole\nR1\tInterventionOf Arg1:T2 Arg2:T3\n" in ann
+    assert "T4\tDRUG 6 14\tRiluzole\n" in ann
+    assert "\tAnnotatorNotes T4\tidentifier=DrugBank:DB00740; source=trialfacts\n" in ann
     assert "\tPopulation_group " in ann
     conf = (tmp_path / "annotation.conf").read_text(encoding="utf-8")
     assert "Population_group" in declared_conf(conf)["entities"]
     imported = import_brat(tmp_path / "ents.ann")
     assert imported.entities == []
-    assert imported.doses[0].intervention == "Riluzole"
+    assert imported.doses[0].intervention == Mention(text="Riluzole", start=6, end=14)
 
     export_brat([(raw, record)], tmp_path / "plain", include_entities=False)
     assert "DRUG" not in read_ann(tmp_path / "plain", "ents")
@@ -348,7 +489,31 @@ MALFORMED = [
     ("A9\tRole T4 enrolled", 18, "attribute Role does not apply to PValue"),
     ("A9\tThreshold T4 yes", 18, "takes no value"),
     ("A9\tComparator T99 <", 18, "refers to T99"),
-    ("R1\tRelated Arg1:T2 Arg2:T3", 18, "a relation is not part of the trialfacts scheme"),
+    ("R1\tRelated Arg1:T2 Arg2:T3", 18, "relation 'Related' is not part of the trialfacts scheme"),
+    ("R1\tInterventionOf Arg1:T5", 18, "expected 'InterventionOf Arg1:DOSE Arg2:NAME'"),
+    ("R1\tInterventionOf Arg1:T5 Arg2:T99", 18, "goes to an Intervention (Arg2), but T99 is not a text annotation"),
+    ("R1\tInterventionOf Arg1:T5 Arg2:T6", 18, "goes to an Intervention (Arg2), but T6 is a Route"),
+    ("T9\tIntervention 11 15\tdrug\nR1\tInterventionOf Arg1:T3 Arg2:T9", 19,
+     "goes from a Dose (Arg1), but T3 is a PValue"),
+    ("T9\tIntervention 11 15\tdrug", 18, "T9 Intervention 'drug' is tied to no Dose"),
+    (("T9\tIntervention 11 15\tdrug\nT10\tIntervention 0 1\tA\n"
+      "R1\tInterventionOf Arg1:T5 Arg2:T9\nR2\tInterventionOf Arg1:T5 Arg2:T10"), 21,
+     "Dose T5 is tied to a second Intervention (the first on line 20)"),
+    ("T9\tIntervention 11 15\tdrug\nA9\tUnit T9 mg\nR1\tInterventionOf Arg1:T5 Arg2:T9", 19,
+     "attribute Unit does not apply to Intervention"),
+    ("T9\tIntervention 11 15\tdrug\n#9\tAnnotatorNotes T9\tX\nR1\tInterventionOf Arg1:T5 Arg2:T9", 19,
+     "T9 Intervention: takes no note"),
+    (NEW_DOSE + "#9\tAnnotatorNotes T9\tvalue=10; intervention=drug", 20,
+     "intervention= is no longer a note key: the intervention is now an Intervention annotation"),
+    ("T9\tEffect 63 71\tP < 0.05\nA9\tMeasure T9 OR", 18, "T9 Effect has no value note"),
+    ("T9\tEffect 63 71\tP < 0.05\n#9\tAnnotatorNotes T9\tvalue=1.4", 18, "has no Measure attribute"),
+    ("T9\tEffect 63 71\tP < 0.05\nA9\tMeasure T9 ratio", 19, "bad Measure value 'ratio'"),
+    ("T9\tEffect 63 71\tP < 0.05\nA9\tMeasure T9 OR\n#9\tAnnotatorNotes T9\tvalue=1.4; ci_low=1.1", 20,
+     "an interval has both ends or neither"),
+    ("T9\tEffect 63 71\tP < 0.05\nA9\tMeasure T9 OR\n#9\tAnnotatorNotes T9\tvalue=1.4; ci_level=95", 20,
+     "ci_level: Input should be less than 1"),
+    ("T9\tEffect 63 71\tP < 0.05\nA9\tMeasure T9 OR\n#9\tAnnotatorNotes T9\tvalue=1.4; p_value=0.01", 20,
+     "note key(s) p_value do not apply to Effect"),
     (NEW_P.rstrip("\n"), 18, "T9 PValue has no value note"),
     ("T9\tSampleSize 18 29\t26 patients\nA9\tRole T9 enrolled", 18, "T9 SampleSize has no value note"),
     ("T9\tSampleSize 18 29\t26 patients\n#9\tAnnotatorNotes T9\tvalue=26", 18, "has no Role attribute"),
@@ -402,7 +567,7 @@ def test_missing_text_file_is_an_error(tmp_path):
 
 def declared_conf(text):
     """What an annotation.conf declares, read the way brat's projectconfig reads it."""
-    declared = {"entities": set(), "attributes": {}}
+    declared = {"entities": set(), "attributes": {}, "relations": {}}
     section = None
     for line in text.splitlines():
         if not line.strip() or re.match(r"\s*#", line) or re.fullmatch(r"\s*-+\s*", line):
@@ -416,6 +581,9 @@ def declared_conf(text):
         if section == "entities":
             assert re.fullmatch(r"[A-Za-z0-9_-]+", name), f"not a brat storage form: {name}"
             declared["entities"].add(name)
+        elif section == "relations" and not name.startswith("<"):
+            pairs = dict(re.fullmatch(r"(\S*?):(\S*)", a.strip()).groups() for a in args.split(",") if a.strip())
+            declared["relations"][name] = pairs
         elif section == "attributes":
             pairs = {}
             for arg in (a.strip() for a in args.split(",") if a.strip()):
@@ -427,17 +595,25 @@ def declared_conf(text):
 
 def test_annotation_conf_matches_the_model_vocabularies():
     declared = declared_conf(read_pattern_text("brat/annotation.conf"))
-    assert {"Document", "SampleSize", "PValue", "Dose", "Route"} <= declared["entities"]
+    assert {"Document", "SampleSize", "PValue", "Dose", "Route", "Effect", "Intervention"} <= declared["entities"]
     for name, values in attribute_values().items():
         assert declared["attributes"][name][1] == set(values), name
     assert declared["attributes"]["Threshold"] == ({"PValue"}, set())
+    assert declared["attributes"]["Measure"][0] == {"Effect"}
+    assert declared["relations"] == {"InterventionOf": {"Arg1": "Dose", "Arg2": "Intervention"}}
+
+
+def test_unit_values_cover_every_unit_the_model_accepts():
+    units = json.loads(read_pattern_text("units.json"))
+    assert attribute_values()["Unit"] == {*units["units"], *units["also_valid"]["units"]}
+    assert "vp" in attribute_values()["Unit"]
 
 
 def used_in_ann(text):
     types, attributes = set(), {}
     for line in text.splitlines():
         ann_id, _, rest = line.partition("\t")
-        if ann_id.startswith("T"):
+        if ann_id.startswith(("T", "R")):
             types.add(rest.split(" ", 1)[0])
         elif ann_id.startswith("A"):
             name, _, *value = rest.split(" ")
@@ -451,12 +627,12 @@ def test_annotation_conf_declares_every_type_and_value_an_export_uses(tmp_path, 
     for doc_id in SEED_IDS:
         predicted = extractor.extract_file(ROOT / "corpus" / f"{doc_id}.txt")
         items.append((read_raw(predicted.source), predicted.model_copy(update={"doc_id": f"{doc_id}_predicted"})))
-    items.append((TINY_RAW, tiny_record()))
+    items += [(TINY_RAW, tiny_record()), (EFFECT_RAW, effect_record()), (SHARED_RAW, shared_record())]
     export_brat(items, tmp_path)
     declared = declared_conf((tmp_path / "annotation.conf").read_text(encoding="utf-8"))
     for ann in tmp_path.glob("*.ann"):
         types, attributes = used_in_ann(ann.read_text(encoding="utf-8"))
-        assert types <= declared["entities"], ann.name
+        assert types <= declared["entities"] | set(declared["relations"]), ann.name
         for name, values in attributes.items():
             assert name in declared["attributes"], name
             assert values <= declared["attributes"][name][1], (name, values - declared["attributes"][name][1])

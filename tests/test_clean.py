@@ -102,3 +102,40 @@ def test_long_runs_are_broken_wherever_they_start(cleaner):
         clean = cleaner(raw).text
         assert clean.replace(" ", "") == raw.replace(" ", "")
         assert max(len(run) for run in clean.split(" ")) <= 1000
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("P\n= 0.05", "P = 0.05"),                          # a line break inside a mention
+    ("n =\n23 patients", "n = 23 patients"),
+    ("received 10\nmg daily", "received 10 mg daily"),
+    ("P  <   0.01", "P < 0.01"),                         # runs of spaces
+    ("P\u2009\u2009=\u00a0 0.2", "P = 0.2"),             # runs of Unicode spaces
+    ("15 \u00b1\r\n4.5 cells", "15 ± 4.5 cells"),         # a Windows line break
+    ("the\u2028drug", "the drug"),                      # a Unicode line separator
+    ("P = 0\u00b7003", "P = 0.003"),                    # the middle-dot decimal point
+    ("P=0. 05 and 0. 7x10^6", "P=0.05 and 0.7x10^6"),   # a decimal split after its point
+    ("0.\n25 mg", "0.25 mg"),
+])
+def test_whitespace_inside_sentences_becomes_one_space(cleaner, raw, clean):
+    assert cleaner(raw).text == clean
+
+
+@pytest.mark.parametrize("raw", [
+    "Trial of X in ALS\nBACKGROUND: ALS is fatal.",      # a heading starts the next line
+    "Results are good.\nPatients improved.",            # a sentence ends, a capital follows
+    "Inclusion criteria:\n- age 18 to 75\n- ALS",       # list items
+    "1) ALS\n2) Parkinson disease",
+    "First paragraph.\n\nSecond paragraph.",           # a blank line
+    "at week 2. 25 patients",                           # no lone zero before the point
+    "1.0. 5 patients",
+])
+def test_structural_line_breaks_and_real_numbers_stay(cleaner, raw):
+    assert cleaner(raw).text == raw
+
+
+def test_a_collapsed_run_maps_back_to_the_whole_run(cleaner):
+    raw = "Dose: 10 \u2009\n mg daily."
+    cleaned = cleaner(raw)
+    start = cleaned.text.index("10 mg")
+    raw_start, raw_end = cleaned.to_raw(start, start + len("10 mg"))
+    assert raw[raw_start:raw_end] == "10 \u2009\n mg"

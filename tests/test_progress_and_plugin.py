@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-from trialfacts.cli import extract_main
 from trialfacts.running.progress import ProgressBar
 from support import ROOT, SEED_IDS
 

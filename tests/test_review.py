@@ -11,8 +11,20 @@ import pytest
 
 from trialfacts.records.evaluate import evaluate, load_gold_folder, Report
 from trialfacts.reading.decoding import read_raw
-from trialfacts.records.models import Dose, Entity, ErrorRecord, PValue, Route, SampleSizeMention, TrialRecord, gold_view
+from trialfacts.records.models import (
+    Dose,
+    Effect,
+    Entity,
+    ErrorRecord,
+    Mention,
+    PValue,
+    Route,
+    SampleSizeMention,
+    TrialRecord,
+    gold_view,
+)
 from trialfacts.views.review import (
+    intervention_statuses,
     match_statuses,
     page_name,
     render_comparison_report,
@@ -79,6 +91,20 @@ class MarkCollector(HTMLParser):
             for m, a in self.attrs.items()
         ]
 
+    def of_field(self, field):
+        """{text: (label, hover title, classes)} of the marks of one field ("effects", "interventions", ...)."""
+        return {self.texts[m]: (self.labels.get(m), a["title"], self.classes[m])
+                for m, a in self.attrs.items() if a["data-field"] == field}
+
+
+def expected_marks(record):
+    """(field, start, end, text) of every mark a record's page must have: each scored mention,
+    each context entity, and each distinct name a dose's intervention points to."""
+    names = {("interventions", d.intervention.start, d.intervention.end, d.intervention.text)
+             for d in record.doses if d.intervention is not None}
+    return sorted([(field, m.start, m.end, m.text) for field, m in record.mentions()]
+                  + [("entities", e.start, e.end, e.text) for e in record.entities] + list(names))
+
 
 def collect(page: str) -> MarkCollector:
     collector = MarkCollector()
@@ -139,11 +165,10 @@ def seed_000_page(seed_000):
 
 def test_seed_page_marks_every_mention_with_exactly_its_text(seed_000, seed_000_page):
     raw, record = seed_000
-    expected = sorted([(field, m.start, m.end, m.text) for field, m in record.mentions()]
-                      + [("entities", e.start, e.end, e.text) for e in record.entities])
+    expected = expected_marks(record)
     marked = sorted(m[:4] for m in collect(seed_000_page).mentions())
     assert marked == expected
-    assert len(expected) == 9 + 26  # the seed's scored mentions and entities, none lost
+    assert len(expected) == 9 + 26 + 1  # the seed's scored mentions, entities and intervention name, none lost
 
 
 def test_seed_page_shows_each_value_beside_its_mention_and_on_hover(seed_000_page):
@@ -154,10 +179,14 @@ def test_seed_page_shows_each_value_beside_its_mention_and_on_hover(seed_000_pag
     assert labels[("sample_sizes", "26 patients")] == "n = 26 (enrolled)"
     assert labels[("routes", "via lumbar puncture into the cerebrospinal fluid")] == "ROUTE intrathecal"
     assert labels[("entities", "BM-MSCs")] == "cell product"
-    titles = {a["data-start"]: a["title"] for a in collector.attrs.values()}
-    assert titles["939"] == "dose: 1.5e7 cells ± 4.5e6 (BM-MSCs) \u2014 characters 939\u2013953"
-    assert titles["1782"] == "p-value: P < 0.02 \u2014 characters 1782\u20131790"
-    assert "entity CELL_PRODUCT bone marrow-derived mesenchymal stem cells" in titles["957"]
+    assert labels[("interventions", "BM-MSCs")] == "intervention of 1.5e7 cells ± 4.5e6"
+    titles = {(a["data-field"], a["data-start"]): a["title"] for a in collector.attrs.values()}
+    assert titles[("doses", "939")] == ("dose: 1.5e7 cells ± 4.5e6 (BM-MSCs) \u2014 characters 939\u2013953 \u2014 "
+                                        "intervention \u201cBM-MSCs\u201d at characters 957\u2013964")
+    assert titles[("interventions", "957")] == (
+        "intervention name \u201cBM-MSCs\u201d of 1.5e7 cells ± 4.5e6 \u2014 characters 957\u2013964")
+    assert titles[("p_values", "1782")] == "p-value: P < 0.02 \u2014 characters 1782\u20131790"
+    assert "entity CELL_PRODUCT bone marrow-derived mesenchymal stem cells" in titles[("entities", "957")]
 
 
 def test_seed_page_header_has_metadata_summary_and_legend(seed_000_page):
@@ -180,11 +209,12 @@ def test_page_is_self_contained(seed_000, seed_000_page):
 
 
 def test_raw_text_and_values_are_escaped():
-    raw = '<script>alert("x")</script> 10 mg & more <b>bold</b>'
+    raw = '<script>alert("x")</script> 10 mg <i>"drug"</i> & more <b>bold</b>'
     start = raw.index("10 mg")
+    name = Mention(text='<i>"drug"</i>', start=raw.index("<i>"), end=raw.index("</i>") + 4)
     record = TrialRecord(
         doc_id="x<y>&z",
-        doses=[Dose(text="10 mg", start=start, end=start + 5, value=10, unit="mg", intervention='<i>"drug"</i>')],
+        doses=[Dose(text="10 mg", start=start, end=start + 5, value=10, unit="mg", intervention=name)],
         entities=[Entity(text="<b>bold</b>", start=raw.index("<b>"), end=len(raw), label="CHEMICAL",
                          identifier='a"b<c>')],
         warnings=["<em>warning</em>"],
@@ -196,6 +226,7 @@ def test_raw_text_and_values_are_escaped():
     marks = {m[3]: m for m in collect(page).mentions()}
     assert marks["<b>bold</b>"][0] == "entities"
     assert marks["10 mg"][4] == 'DOSE 10 mg (<i>"drug"</i>)'
+    assert marks['<i>"drug"</i>'][0] == "interventions"
     attrs = {a["data-field"]: a for a in collect(page).attrs.values()}
     assert 'a"b<c>' in attrs["entities"]["title"]
 
@@ -368,6 +399,149 @@ def test_comparison_of_the_seeds_agrees_with_the_score(extractor):
     collector = collect(page)
     counts = defaultdict(int)
     for mark, attrs in collector.attrs.items():
-        counts[next(c for c in attrs["class"].split() if c.startswith("s-"))] += 1
-    hits = sum(row.tp for name, row in report.rows.items() if name in ("p_values", "sample_sizes", "doses", "routes"))
-    assert counts == {"s-hit": 2 * hits}  # the seeds equal their gold: every mention a hit, on both sides
+        status = next(c for c in attrs["class"].split() if c.startswith("s-"))
+        counts[(attrs["data-field"] == "interventions", status)] += 1
+    hits = sum(row.tp for name, row in report.rows.items()
+               if name in ("p_values", "sample_sizes", "doses", "routes", "effects"))
+    names = {(d.intervention.start, d.intervention.end) for g in golds.values() for d in g.doses if d.intervention}
+    # The seeds equal their gold: every mention and every intervention name a hit, on both sides.
+    assert counts == {(False, "s-hit"): 2 * hits, (True, "s-hit"): 2 * len(names)}
+    assert report.rows["dose_interventions"].tp == len(names) == 1
+    assert "<th>effects</th><th>dose_interventions</th>" in page
+
+
+# ---------------------------------------------------------------------------------------
+# Effects and the interventions doses are tied to
+
+TRIAL_TEXT = (
+    "Hydroxychloroquine (HCQ) 400 mg twice daily, then HCQ 200 mg daily, or placebo 10 mL.\n"
+    "Death: HR 0.72 (95% CI 0.61-0.85), P < .001; length of stay MD -3.1 (-5.0 to -1.2) days; OR 1.4.\n"
+)
+
+
+def at(text, model=Mention, occurrence=0, **values):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = TRIAL_TEXT.index(text, start + 1)
+    return model(text=text, start=start, end=start + len(text), **values)
+
+
+def trial_record(doc_id="trial", **changes):
+    hcq = at("Hydroxychloroquine")
+    p = at("P < .001", PValue, comparator="<", value=0.001)
+    record = TrialRecord(
+        doc_id=doc_id,
+        doses=[
+            at("400 mg", Dose, value=400.0, unit="mg", frequency="twice daily", intervention=hcq),
+            at("200 mg", Dose, value=200.0, unit="mg", intervention=hcq),
+            at("10 mL", Dose, value=10.0, unit="mL", intervention=at("placebo")),
+        ],
+        p_values=[p],
+        effects=[
+            at("HR 0.72 (95% CI 0.61-0.85)", Effect, measure="HR", value=0.72, ci_low=0.61, ci_high=0.85,
+               ci_level=0.95, p_value=p),
+            at("MD -3.1 (-5.0 to -1.2)", Effect, measure="MD", value=-3.1, ci_low=-5.0, ci_high=-1.2),
+            at("OR 1.4", Effect, measure="OR", value=1.4),
+        ],
+    )
+    return record.model_copy(update=changes)
+
+
+def test_effects_are_marked_in_their_own_colour_with_their_value():
+    record = trial_record()
+    page = render_document(TRIAL_TEXT, record)
+    collector = collect(page)
+    assert sorted(m[:4] for m in collector.mentions()) == expected_marks(record)
+    effects = collector.of_field("effects")
+    assert {text: label for text, (label, _, _) in effects.items()} == {
+        "HR 0.72 (95% CI 0.61-0.85)": "HR 0.72 (95% CI 0.61-0.85), P < 0.001",
+        "MD -3.1 (-5.0 to -1.2)": "MD -3.1 (-5 to -1.2)",
+        "OR 1.4": "OR 1.4",
+    }
+    assert all("f-effects" in classes for _, _, classes in effects.values())
+    assert effects["OR 1.4"][1] == f"effect estimate: OR 1.4 \u2014 characters {TRIAL_TEXT.index('OR 1.4')}\u2013" \
+                                   f"{TRIAL_TEXT.index('OR 1.4') + 6}"
+    # Legend (with the count) and summary name the field; the index line counts the effects.
+    assert '<span class="swatch f-effects">3</span>effect estimate' in page
+    assert "<dt>Effect estimates</dt>" in page and "3 effect(s)" in page
+    assert ".f-effects {" in page
+
+
+def test_each_dose_shows_its_intervention_and_each_name_its_doses():
+    record = trial_record()
+    collector = collect(render_document(TRIAL_TEXT, record))
+    doses = collector.of_field("doses")
+    assert doses["400 mg"][0] == "DOSE 400 mg, twice daily (Hydroxychloroquine)"
+    placebo = TRIAL_TEXT.index("placebo")
+    assert doses["10 mL"][1].endswith(
+        f"\u2014 intervention \u201cplacebo\u201d at characters {placebo}\u2013{placebo + 7}")
+    # One mark per name however many doses it serves, underlined in the dose colour.
+    names = collector.of_field("interventions")
+    assert set(names) == {"Hydroxychloroquine", "placebo"}
+    label, title, classes = names["Hydroxychloroquine"]
+    assert label == "intervention of 400 mg, twice daily; 200 mg"
+    assert title == ("intervention name \u201cHydroxychloroquine\u201d of 400 mg, twice daily; 200 mg "
+                     "\u2014 characters 0\u201318")
+    assert {"f-interventions", "iv"} <= classes
+    # The mention of "HCQ" no dose is tied to is not marked.
+    assert "HCQ" not in names
+
+
+def test_a_name_with_many_doses_counts_them():
+    record = trial_record()
+    hcq = record.doses[0].intervention
+    many = record.model_copy(update={"doses": [d.model_copy(update={"intervention": hcq}) for d in record.doses]
+                                     + [record.doses[0].model_copy(update={"intervention": hcq})]})
+    names = collect(render_document(TRIAL_TEXT, many)).of_field("interventions")
+    assert names["Hydroxychloroquine"][0] == "intervention of 4 doses"
+
+
+def test_comparison_scores_and_colours_effects_and_intervention_ties(tmp_path):
+    gold = trial_record(status="reviewed")
+    # The prediction: ties 400 mg to "HCQ" (the text defines it: a hit), 200 mg to placebo (wrong)
+    # and 10 mL to nothing (missed); misses the MD, and reads the OR as 1.5.
+    predicted = trial_record(
+        doses=[gold.doses[0].model_copy(update={"intervention": at("HCQ")}),
+               gold.doses[1].model_copy(update={"intervention": at("placebo")}),
+               gold.doses[2].model_copy(update={"intervention": None})],
+        effects=[gold.effects[0], gold.effects[2].model_copy(update={"value": 1.5})],
+    )
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "trial.json").write_text(json.dumps(gold_view(gold, "reviewed")), encoding="utf-8")
+    report = evaluate({"trial": predicted}, gold_dir, {"trial": TRIAL_TEXT})
+    assert (report.rows["effects"].tp, report.rows["effects"].fp, report.rows["effects"].fn) == (1, 1, 2)
+    rows = report.rows["dose_interventions"]
+    assert (rows.tp, rows.fp, rows.fn) == (1, 1, 2)
+
+    gold_ties, predicted_ties = intervention_statuses(gold, predicted, TRIAL_TEXT)
+    assert [gold_ties[id(d)] for d in gold.doses] == ["hit", "miss", "miss"]
+    assert [predicted_ties.get(id(d)) for d in predicted.doses] == ["hit", "false", None]
+
+    golds = load_gold_folder(gold_dir, Report())
+    page = render_comparison_report(report, {"trial": predicted}, golds, {"trial": TRIAL_TEXT})
+    columns = statuses_by_column(page)
+    assert {t: s for t, s in columns["g"].items() if t.startswith(("HR", "MD", "OR"))} == {
+        "HR 0.72 (95% CI 0.61-0.85)": "hit", "MD -3.1 (-5.0 to -1.2)": "miss", "OR 1.4": "miss"}
+    assert {t: s for t, s in columns["p"].items() if t.startswith(("HR", "OR"))} == {
+        "HR 0.72 (95% CI 0.61-0.85)": "hit", "OR 1.4": "false"}
+    # Names: gold's hydroxychloroquine serves a matched and an unmatched dose, so it is flagged;
+    # the prediction's HCQ is a hit, its placebo (tied to the wrong dose) a false hit.
+    assert columns["g"]["Hydroxychloroquine"] == "miss" and columns["g"]["placebo"] == "miss"
+    assert columns["p"]["HCQ"] == "hit" and columns["p"]["placebo"] == "false"
+    # A dose that matches while its tie does not says so beside the name.
+    collector = collect(page)
+    doses = {(mark[0], int(a["data-start"])): collector.labels[mark]
+             for mark, a in collector.attrs.items() if a["data-field"] == "doses"}
+    hcq_200 = TRIAL_TEXT.index("200 mg")
+    assert doses[("g", hcq_200)] == "\u2713 DOSE 200 mg (Hydroxychloroquine \u25cb)"
+    assert doses[("p", hcq_200)] == "\u2713 DOSE 200 mg (placebo \u2717)"
+    assert doses[("p", TRIAL_TEXT.index("400 mg"))] == "\u2713 DOSE 400 mg, twice daily (HCQ)"
+    names = collect(page).of_field("interventions")
+    assert any(title.startswith("intervention name \u201cHydroxychloroquine\u201d of 400 mg, twice daily \u2713; "
+                                "200 mg \u25cb") for _, title, _ in names.values())
+    # Rows of the score table and of the document's table.
+    assert "<td>effects</td><td>1</td><td>1</td><td>2</td>" in page
+    assert "<td>dose_interventions</td><td>1</td><td>1</td><td>2</td>" in page
+    assert "<th>effects</th><th>dose_interventions</th>" in page and "<td>1 / 1 / 2</td><td>1 / 1 / 2</td>" in page
+    assert network_references(page) == []

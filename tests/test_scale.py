@@ -17,7 +17,7 @@ import time
 import pytest
 
 from trialfacts.cli import extract_main
-from trialfacts.records.models import ErrorRecord, OutputLine, TrialRecord
+from trialfacts.records.models import ErrorRecord, OutputLine
 from support import DEVSET, ROOT, SEED_IDS
 
 SEEDS = [str(ROOT / "corpus" / f"{doc_id}.txt") for doc_id in SEED_IDS]

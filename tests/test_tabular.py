@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from trialfacts.records.models import Dose, ErrorRecord, Metadata, PValue, Route, TrialRecord
+from trialfacts.records.models import Dose, Effect, ErrorRecord, Mention, Metadata, PValue, Route, TrialRecord
 from trialfacts.views.tabular import COLUMNS, TableWriter, record_row, spreadsheet_cell, write_table
 from support import ROOT, SEED_IDS
 
@@ -39,6 +39,7 @@ def test_seed_000_row(seeds):
         "doses": "1.5e7 cells ± 4.5e6 (BM-MSCs)",
         "p_values": "P < 0.02; P < 0.05",
         "p_thresholds": "",
+        "effects": "",
         "warnings": "",
         "error": "",
         "source": str(ROOT / "corpus" / "000_0a71ac7b8c3031ac.txt"),
@@ -61,6 +62,7 @@ def test_seed_003_row(seeds):
         "doses": "",
         "p_values": "P < 0.04; P = 0.052",
         "p_thresholds": "",
+        "effects": "",
         "warnings": "",
         "error": "",
         "source": str(ROOT / "corpus" / "003_55175bd2ab1d999b.txt"),
@@ -76,7 +78,8 @@ def test_seed_table_reads_back_with_csv(seeds):
     assert [dict(zip(header, row)) for row in body] == [record_row(r) for r in seeds]
 
 
-RAW = "Title\n10 mg/kg twice daily orally, 200 µg i.v., P < .05 significant, p = .003\n"
+RAW = ("Title\nDrug 10 mg/kg twice daily orally, 200 µg i.v., P < .05 significant, p = .003\n"
+       "HR 0.72 (95% CI 0.61-0.85), MD -3.1 (-5.0 to -1.2) points, OR 1.4\n")
 
 
 def at(text, occurrence=0):
@@ -92,13 +95,20 @@ def awkward_record(title='A "quoted", comma\r\nand newline ± trial', **changes)
         sample_size=12,
         metadata=Metadata(title=title, year=2001, pmid="123", registrations=["NCT001", "ISRCTN002"]),
         doses=[
-            Dose(**at("10 mg/kg"), value=10.0, unit="mg/kg", frequency="twice daily", intervention="drug"),
+            Dose(**at("10 mg/kg"), value=10.0, unit="mg/kg", frequency="twice daily",
+                 intervention=Mention(**at("Drug"))),
             Dose(**at("200 µg"), value=200.0, unit="ug"),
         ],
         routes=[Route(**at("orally"), route="oral"), Route(**at("i.v."), route="intravenous")],
         p_values=[
             PValue(**at("P < .05"), comparator="<", value=0.05, threshold=True),
             PValue(**at("p = .003"), comparator="=", value=0.003),
+        ],
+        effects=[
+            Effect(**at("HR 0.72 (95% CI 0.61-0.85)"), measure="HR", value=0.72, ci_low=0.61, ci_high=0.85,
+                   ci_level=0.95, p_value=PValue(**at("p = .003"), comparator="=", value=0.003)),
+            Effect(**at("MD -3.1 (-5.0 to -1.2)"), measure="MD", value=-3.1, ci_low=-5.0, ci_high=-1.2),
+            Effect(**at("OR 1.4"), measure="OR", value=1.4),
         ],
         warnings=["not valid UTF-8 (byte 3): decoded as cp1252"],
         source="in/awkward.txt",
@@ -109,18 +119,40 @@ def awkward_record(title='A "quoted", comma\r\nand newline ± trial', **changes)
 def test_values_are_joined_readably_and_thresholds_kept_apart():
     row = record_row(awkward_record())
     assert row["registrations"] == "NCT001; ISRCTN002"
-    assert row["doses"] == "10 mg/kg, twice daily (drug); 200 ug"
+    assert row["doses"] == "10 mg/kg, twice daily (Drug); 200 ug"
     assert row["routes"] == "oral; intravenous"
     assert row["p_values"] == "P = 0.003"
     assert row["p_thresholds"] == "P < 0.05"
     assert row["year"] == "2001" and row["sample_size"] == "12"
 
 
+def test_effects_are_said_with_their_interval_and_p_value():
+    assert record_row(awkward_record())["effects"] == (
+        "HR 0.72 (95% CI 0.61-0.85), P = 0.003; MD -3.1 (-5 to -1.2); OR 1.4")
+
+
+@pytest.mark.parametrize("values, said", [
+    ({"measure": "RR", "value": 0.58, "ci_low": 0.43, "ci_high": 0.8, "ci_level": 0.95}, "RR 0.58 (95% CI 0.43-0.8)"),
+    ({"measure": "SMD", "value": -0.4, "ci_low": -0.7, "ci_high": -0.1, "ci_level": 0.95},
+     "SMD -0.4 (95% CI -0.7 to -0.1)"),
+    ({"measure": "RD", "value": 2.5, "ci_low": -0.5, "ci_high": 5.5, "ci_level": 0.9}, "RD 2.5 (90% CI -0.5 to 5.5)"),
+    ({"measure": "IRR", "value": 1.25, "ci_low": 1.01, "ci_high": 1.55}, "IRR 1.25 (1.01-1.55)"),
+    ({"measure": "MD", "value": 12.5, "ci_low": 0.0, "ci_high": 25.0, "ci_level": 0.99}, "MD 12.5 (99% CI 0-25)"),
+    ({"measure": "other", "value": 7.0}, "other 7"),
+])
+def test_effect_cell_is_exact(values, said):
+    record = TrialRecord(doc_id="e", effects=[Effect(text="x", start=0, end=1, **values)])
+    assert record_row(record)["effects"] == said
+    # Whatever the sign, the cell starts with the measure: never read as a formula.
+    assert spreadsheet_cell(said) == said
+
+
 def test_quotes_commas_and_non_ascii_survive_and_newlines_become_spaces():
     (header, row) = rows(table([awkward_record()]))
     cells = dict(zip(header, row))
     assert cells["title"] == 'A "quoted", comma and newline ± trial'
-    assert cells["doses"] == "10 mg/kg, twice daily (drug); 200 ug"
+    assert cells["doses"] == "10 mg/kg, twice daily (Drug); 200 ug"
+    assert cells["effects"] == "HR 0.72 (95% CI 0.61-0.85), P = 0.003; MD -3.1 (-5 to -1.2); OR 1.4"
     # One physical line per row: a spreadsheet that splits at line ends still sees two rows.
     assert len(table([awkward_record()]).split("\r\n")) == 3
 

@@ -66,13 +66,12 @@ import gzip
 import importlib.util
 import pickle
 import re
-import sys
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
+# trialfacts itself must be installed (`pip install '.[lexicon-build]'`): the key format is its own.
 from trialfacts.nlp.lexicon import (  # noqa: E402
     CASE_INSENSITIVE,
     CASE_UPPER,

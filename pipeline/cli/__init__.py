@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--fail-under", action="append", metavar="F1|ROW[.METRIC]=VALUE",
                           help="exit 1 when a figure is below this (repeatable): '0.9' for every row's F1, "
                                "'doses=0.9' for one row, 'sample_size.recall=0.9' for precision or recall "
-                               "(rows: p_values, sample_size, sample_sizes, doses, routes, route_set); "
+                               "(rows: p_values, sample_size, sample_sizes, doses, routes, route_set, effects, dose_interventions); "
                                "offset violations then also fail")
     evaluate.add_argument("--html", metavar="FILE",
                           help="also write a review page: the table, then gold and prediction side by side "

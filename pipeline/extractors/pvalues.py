@@ -25,10 +25,13 @@ from .numbers import EXPONENT_FLAT_NEGATIVE, NUMBER, number_value
 # "P2Y12", "pp. 12" and "PCR" hold no head.
 P_HEAD = (
     r"(?<![\w.])(?:(?:two|one)[- ](?:sided|tailed) |adjusted |corrected )?"
-    r"P(?:[- ]?values?|(?-i:s))?"
-    r"(?: ?for (?:linear )?(?:trend|interaction|heterogeneity|difference))?"
-    r"(?: ?\( ?(?:trend|interaction|int|heterogeneity|het|adj|adjusted|corrected) ?\))?"
-    r"(?:[ _-]?(?:trend|interaction|int|adj))?"
+    r"P(?:[- ]?values?|(?-i:s)|'s)?"
+    # What the test was for, in one or two words: "P for trend", "P for non-inferiority", "P for
+    # linear trend"; a comparator must follow, so "P for the ..." prose never matches.
+    r"(?: ?for (?!the\b)[a-z][a-z-]*(?: [a-z][a-z-]*)?)?"
+    # A qualifier in brackets, in words only: "P(interaction)", "P (two-sided)", "P (log-rank)".
+    r"(?: ?\( ?[a-z][a-z -]{1,24} ?\))?"
+    r"(?:[ _-]?(?:trend|interaction|int|heterogeneity|het|adj|log-rank|logrank|noninferiority|non-inferiority))?"
     r"(?![\w(])"
 )
 
@@ -40,9 +43,15 @@ COMPARATOR_SYMBOL = r"(?:[<>] ?or ?=|=<|=>|<=|>=|≤|≥|<|>|=)"
 COMPARATOR_RELATION = r"(?:less than|lower than|smaller than|greater than|higher than|larger than|equal to|below|above)"
 COMPARATOR_VERB = r"(?:of|was|were|is|are)"
 
+# A colon after the head is an equals sign: "P: 0.04", "P-value: 0.02"; so is a comma after
+# "P value" ("P value for interaction, 0.04"), where nothing else can follow it.
+COMPARATOR_PUNCTUATION = r"(?:(?<=values?|for [a-z-]+(?: [a-z-]+)?) ?,|:)(?= ?[\d.])"
+
 # A value: any number, "10-5" (a flattened 10^-5: a p-value cannot be the range 10 to 5),
-# or "NS" / "n.s." (not significant).
+# "0,03" (a decimal comma: after "P =" no list can start with 0), or "NS" / "n.s." (not
+# significant).
 FLAT_POWER_OF_TEN = rf"(?<![\w.])10{EXPONENT_FLAT_NEGATIVE}"
+COMMA_DECIMAL = r"(?<![\w.,])0,\d{1,4}(?![.,]?\d)"
 NOT_SIGNIFICANT = r"n\.? ?s\.?(?![a-z])"
 # Later values of a list or range are small decimals, so "P = 0.02 and 12 patients" stops at 0.02.
 LIST_VALUE = r"(?<![\w.])0?[.·]\d+(?![.\d])"
@@ -55,16 +64,17 @@ P_VALUE_EXPRESSION = regex.compile(
     r" ?:? ?"
     rf"(?:(?P<comparator>{COMPARATOR_SYMBOL})"
     rf"|(?<=values? ?)(?:{COMPARATOR_VERB} )?(?:(?P<comparator>{COMPARATOR_SYMBOL})|(?P<comparator>{COMPARATOR_RELATION})\b)"
-    rf"|(?<=values? ?)(?P<comparator>{COMPARATOR_VERB})\b)"
+    rf"|(?<=values? ?)(?P<comparator>{COMPARATOR_VERB})\b"
+    rf"|(?P<comparator>{COMPARATOR_PUNCTUATION}))"
     r" ?"
-    rf"(?:(?P<value>{FLAT_POWER_OF_TEN}|{NUMBER})|(?P<ns>{NOT_SIGNIFICANT}))"
+    rf"(?:(?P<value>{FLAT_POWER_OF_TEN}|{COMMA_DECIMAL}|{NUMBER})|(?P<ns>{NOT_SIGNIFICANT}))"
     rf"(?:(?P<joiner>{LIST_JOINER})(?P<more>{LIST_VALUE}))*",
     regex.IGNORECASE | regex.V1,
 )
 
 COMPARATORS = {
     "<": "<", ">": ">", "=": "=", "≤": "<=", "<=": "<=", "=<": "<=", "≥": ">=", ">=": ">=",
-    "=>": ">=", "of": "=", "was": "=", "were": "=", "is": "=", "are": "=", "equal to": "=",
+    "=>": ">=", ":": "=", ",": "=", "of": "=", "was": "=", "were": "=", "is": "=", "are": "=", "equal to": "=",
     "less than": "<", "lower than": "<", "smaller than": "<", "below": "<",
     "greater than": ">", "higher than": ">", "larger than": ">", "above": ">",
 }
@@ -110,6 +120,21 @@ def _is_threshold(text: str, start: int, end: int, comparator: str, value: float
     return any(phrase.search(sentence) for phrase in _threshold_phrases())
 
 
+# After a value, what shows it was not read whole: a further digit after one space ("P = 0.0 5",
+# a number split by the source), a division ("0.05/3", a corrected level) or a decimal point
+# with no digit after it. Such a p-value is left out: a wrong number is worse than none.
+UNREAD_TAIL = regex.compile(r" \d| ?/ ?\d|\.\d")
+
+
+def _value(written: str) -> float:
+    if COMMA_DECIMAL_VALUE.fullmatch(written):
+        return float(written.replace(",", "."))
+    return number_value(written)
+
+
+COMMA_DECIMAL_VALUE = regex.compile(COMMA_DECIMAL)
+
+
 def find_p_values(text: str) -> list[Found]:
     found = []
     for match in P_VALUE_EXPRESSION.finditer(text):
@@ -118,9 +143,12 @@ def find_p_values(text: str) -> list[Found]:
             found.append(Found(match.start(), match.end("ns"), "P_VALUE",
                                {"comparator": "ns", "value": None, "threshold": False}))
             continue
-        value = number_value(match.group("value"))
-        if value > 1:
+        written = match.group("value")
+        value = _value(written)
+        if value > 1 or UNREAD_TAIL.match(text, match.end("value")):
             continue
+        if value == 0 and not any(c in written for c in ".·,"):
+            continue  # "P = 0" is no p-value anyone reports: a number lost its decimals
         joiners = match.captures("joiner")
         is_range = bool(joiners) and joiners[0].strip() in ("-", "to") and len(joiners) == 1
         first_comparator = "=" if is_range else comparator
@@ -128,7 +156,7 @@ def find_p_values(text: str) -> list[Found]:
         found.append(Found(match.start(), match.end("value"), "P_VALUE",
                            {"comparator": first_comparator, "value": value, "threshold": threshold}))
         for more_start, more_end, more in zip(match.starts("more"), match.ends("more"), match.captures("more")):
-            more_value = number_value(more)
+            more_value = _value(more)
             if more_value > 1:
                 break
             found.append(Found(more_start, more_end, "P_VALUE",

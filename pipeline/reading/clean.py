@@ -164,6 +164,59 @@ FLATTENED_POWER_OF_TEN = regex.compile(
 )
 
 
+# --- Whitespace -------------------------------------------------------------------------------
+# Text pasted from PDFs and web pages puts any whitespace between the parts of a mention: a run
+# of spaces, a Unicode space, a line break ("P\n= 0.05", "n =\n23", "10\nmg"). The rules read
+# one space, so cleaning makes every whitespace run inside a sentence one space. A line break
+# stays a line break only where it is structure: a blank line (paragraph), the end of a sentence
+# or heading before a capitalized line, a heading or a list item starting the next line.
+
+# A run worth looking at: two or more whitespace characters, or one that is not a plain space.
+# (Single Unicode spaces are folded one for one by the table; they are caught here only when
+# they sit next to other whitespace.)
+WHITESPACE_RUN = regex.compile(r"\s{2,}|[^\S ]")
+LINE_BREAK = regex.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# Ends a sentence, heading or label: a line break after it may be structure.
+ENDS_CLAUSE = frozenset(".!?:;")
+# A line that starts a heading ("RESULTS:", "Main outcome measures:") or a list item ("- Age
+# 18-75", "2) ALS", "• ALS"): the line break before it is structure.
+STRUCTURE_START = regex.compile(
+    r"(?:[A-Z][A-Za-z]*(?: [A-Za-z]+){0,4} ?:(?!\d)|[-•*·▪◦●‣] |\(?\d{1,2}[.)] (?=[A-Z]))"
+)
+
+
+def whitespace_edits(chunk: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) that make each whitespace run of ``chunk`` one space, or one
+    line break where the break is structure (see above). A blank line is left as written."""
+    edits = []
+    for run in WHITESPACE_RUN.finditer(chunk):
+        start, end = run.span()
+        breaks = len(LINE_BREAK.findall(chunk, start, end))
+        if breaks >= 2:
+            continue  # a paragraph break
+        if breaks == 0:
+            replacement = " "
+        else:
+            before = chunk[start - 1] if start > 0 else ""
+            after = chunk[end] if end < len(chunk) else ""
+            structure = (
+                not before or not after
+                or STRUCTURE_START.match(chunk, end) is not None
+                or (before in ENDS_CLAUSE and not after.islower())
+            )
+            replacement = "\n" if structure else " "
+        if chunk[start:end] != replacement:
+            edits.append((start, end, replacement))
+    return edits
+
+
+# "0·003": a decimal written with the middle dot (the Lancet's style, kept by PubMed) reads as "0.003".
+MIDDLE_DOT_DECIMAL = regex.compile(r"(?<=\d)·(?=\d)")
+# "P = 0. 05", "0. 7x10^6": a decimal split by a space after the point, as PDF extraction leaves
+# it. Only after a lone leading zero, where no sentence ends ("at week 2. 25 patients" stays).
+SPLIT_DECIMAL = regex.compile(r"(?<![\w.,])0\.(?P<gap>\s{1,4})(?=\d)")
+
+
 # HTML page source saved as text: recognised by its opening or by a run of common tags.
 HTML_START = regex.compile(r"\A\s*(?:<!DOCTYPE\s+html|<html\b|<\?xml[^>]{0,200}>\s*<html\b)", regex.I)
 HTML_TAG = regex.compile(r"</?(?:p|div|br|span|body|head|title|h[1-6]|li|ul|table|td|tr|a|meta|section|article)\b[^<>]{0,500}>", regex.I)
@@ -294,6 +347,13 @@ class Cleaner:
             edits.append((m.start(), m.end(), "10^" + m.group("exponent")))
         for run in LONG_RUN.finditer(chunk):
             edits.extend((at, at, " ") for at in range(run.start() + BREAK_EVERY, run.end(), BREAK_EVERY))
+        if "·" in chunk:
+            edits.extend((m.start(), m.end(), ".") for m in MIDDLE_DOT_DECIMAL.finditer(chunk))
+        # Whitespace edits replace whole runs: the folds of single spaces inside a run give way.
+        spaces = [(m.start("gap"), m.end("gap"), "") for m in SPLIT_DECIMAL.finditer(chunk)]
+        spaces += [e for e in whitespace_edits(chunk) if not any(s <= e[0] < t for s, t, _ in spaces)]
+        if spaces:
+            edits = [e for e in edits if not any(s <= e[0] < t for s, t, _ in spaces)] + spaces
         edits.sort()
         for e_start, e_end, replacement in edits:
             if start + e_start < pos:

@@ -6,7 +6,15 @@ so every view of a record says values the same way.
 
 from __future__ import annotations
 
-from .models import Dose, ErrorRecord, PValue, Route, SampleSizeMention, TrialRecord
+from .models import (
+    Dose,
+    Effect,
+    ErrorRecord,
+    PValue,
+    Route,
+    SampleSizeMention,
+    TrialRecord,
+)
 
 
 def format_number(value: float) -> str:
@@ -50,16 +58,35 @@ def describe_route(route: Route) -> str:
     return route.route
 
 
+def describe_effect(effect: Effect, with_p_value: bool = True) -> str:
+    """"HR 0.72 (95% CI 0.61-0.85)", "MD -3.1 (-5 to -1.2)", "OR 1.4"; with the p-value reported
+    with it, where the record has one: "HR 0.72 (95% CI 0.61-0.85), P < 0.001".
+
+    The bounds are joined by "-" only where neither is negative: "-5--1.2" would not read as
+    an interval, so a negative bound gets " to ".
+    """
+    said = f"{effect.measure} {format_number(effect.value)}"
+    if effect.ci_low is not None and effect.ci_high is not None:
+        low, high = format_number(effect.ci_low), format_number(effect.ci_high)
+        joined = f"{low} to {high}" if effect.ci_low < 0 or effect.ci_high < 0 else f"{low}-{high}"
+        level = "" if effect.ci_level is None else f"{format_number(effect.ci_level * 100)}% CI "
+        said += f" ({level}{joined})"
+    if with_p_value and effect.p_value is not None:
+        said += f", {describe_p_value(effect.p_value)}"
+    return said
+
+
 DESCRIBE = {
     "p_values": describe_p_value,
     "sample_sizes": describe_sample_size,
     "doses": describe_dose,
     "routes": describe_route,
+    "effects": describe_effect,
 }
 
 
 def describe_mention(field: str, mention) -> str:
-    """The value of a mention of a scored field ("p_values", "sample_sizes", "doses", "routes")."""
+    """The value of a mention of a scored field ("p_values", "sample_sizes", "doses", "routes", "effects")."""
     return DESCRIBE[field](mention)
 
 
@@ -71,5 +98,5 @@ def describe_record(record: TrialRecord | ErrorRecord) -> str:
     routes = sorted({r.route for r in record.routes})
     if routes:
         parts.append(", ".join(routes))
-    parts.append(f"{len(record.doses)} dose(s), {len(record.p_values)} p-value(s)")
+    parts.append(f"{len(record.doses)} dose(s), {len(record.p_values)} p-value(s), {len(record.effects)} effect(s)")
     return "; ".join(parts)

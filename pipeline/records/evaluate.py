@@ -68,7 +68,7 @@ def names_match(a: str, b: str, pairs: set[frozenset] = frozenset()) -> bool:
     return frozenset([wa, wb]) in pairs
 
 
-def _match_interventions(gold: list, predicted: list, pairs: set[frozenset]) -> tuple[int, list, list]:
+def match_interventions(gold: list, predicted: list, pairs: set[frozenset]) -> tuple[int, list, list]:
     """Largest one-to-one matching of (dose key, name) items: the same key and matching names.
     Returns the true positives and the unmatched gold and predicted items."""
     candidates = {
@@ -222,7 +222,7 @@ def score_document(gold: TrialRecord, predicted: TrialRecord | ErrorRecord | Non
         _count(report, diff, row, sum((g & p).values()), list((g - p).elements()), list((p - g).elements()))
     pairs = abbreviation_pairs(raw, predicted)
     _count(report, diff, "dose_interventions",
-           *_match_interventions(dose_intervention_items(gold), dose_intervention_items(predicted), pairs))
+           *match_interventions(dose_intervention_items(gold), dose_intervention_items(predicted), pairs))
     report.documents.append(diff)
     report.scored += 1
 
@@ -291,12 +291,13 @@ def _figure(value: float | None) -> str:
 
 
 def format_table(report: Report) -> str:
+    width = max(len(name) for name in report.rows) + 1
     lines = [
-        f"{'row':<13}{'TP':>5}{'FP':>5}{'FN':>5}  {'prec':>6}  {'recall':>6}  {'F1':>6}",
+        f"{'row':<{width}}{'TP':>5}{'FP':>5}{'FN':>5}  {'prec':>6}  {'recall':>6}  {'F1':>6}",
     ]
     for name, row in report.rows.items():
         lines.append(
-            f"{name:<13}{row.tp:>5}{row.fp:>5}{row.fn:>5}  {_figure(row.precision)}  "
+            f"{name:<{width}}{row.tp:>5}{row.fp:>5}{row.fn:>5}  {_figure(row.precision)}  "
             f"{_figure(row.recall)}  {_figure(row.f1)}"
         )
     return "\n".join(lines)
@@ -326,7 +327,7 @@ def format_report(report: Report, details: bool = True) -> str:
             if diff.error:
                 out.append(f"    error: {diff.error}")
             for row, items in diff.misses.items():
-                out.append(f"    miss      {row:<13} {', '.join(items)}")
+                out.append(f"    miss      {row:<18} {', '.join(items)}")
             for row, items in diff.false_hits.items():
-                out.append(f"    false hit {row:<13} {', '.join(items)}")
+                out.append(f"    false hit {row:<18} {', '.join(items)}")
     return "\n".join(out)

@@ -110,6 +110,9 @@ class Effect(Mention):
     ci_low: float | None = None
     ci_high: float | None = None
     ci_level: float | None = Field(default=None, gt=0, lt=1)
+    # Output only: the p-value reported with this estimate (same bracket or clause), so that
+    # "HR 0.72 (0.61-0.85), P < .001" reads as one result. The same mention is in p_values.
+    p_value: PValue | None = None
 
     @model_validator(mode="after")
     def _interval_is_whole(self):
@@ -238,4 +241,6 @@ def output_json_schema() -> dict:
 def gold_view(record: TrialRecord, status: str) -> dict:
     """A record as a gold file holds it: the scored fields only, in GOLD.md's order."""
     data = record.model_dump(include={"doc_id", *SCORED_FIELDS})
+    for effect in data["effects"]:
+        effect.pop("p_value", None)  # output only
     return {"doc_id": data["doc_id"], "status": status, **{f: data[f] for f in SCORED_FIELDS}}

@@ -14,8 +14,11 @@ The mapping is exact both ways (gold -> brat -> gold gives the same JSON):
 - a closed vocabulary (comparator, role, base unit, route, status) is a brat attribute,
   which brat offers as a drop-down;
 - numbers and free text (value, value_max, spread, the ``/kg`` part of a unit, frequency,
-  the document's sample size) go in the annotation's note as ``key=value; key=value``, with
-  floats written by ``repr`` so they read back to the same float;
+  an effect's interval, the document's sample size) go in the annotation's note as
+  ``key=value; key=value``, with floats written by ``repr`` so they read back to the same float;
+- a dose's intervention is an ``Intervention`` annotation over the name and an
+  ``InterventionOf`` relation from the Dose to it: one annotation per name span, however
+  many doses share it, so correcting the name in brat corrects every dose tied to it;
 - document-level values sit on a ``Document`` annotation over the first line of text,
   because every brat annotation needs a span;
 - a span that crosses a line break is written as brat fragments (``START END;START END``),
@@ -40,6 +43,9 @@ from ..reading.decoding import read_raw
 from ..records.models import (
     Comparator,
     Dose,
+    Effect,
+    Measure,
+    Mention,
     PValue,
     Role,
     Route,
@@ -51,8 +57,18 @@ from ..resources import load_mapping, read_pattern_text, route_names
 
 DOCUMENT = "Document"
 # brat type -> record field, in GOLD.md's field order (the order the .ann lists them).
-SCORED_TYPES = {"SampleSize": "sample_sizes", "PValue": "p_values", "Dose": "doses", "Route": "routes"}
-MODELS = {"SampleSize": SampleSizeMention, "PValue": PValue, "Dose": Dose, "Route": Route}
+SCORED_TYPES = {
+    "SampleSize": "sample_sizes",
+    "PValue": "p_values",
+    "Dose": "doses",
+    "Route": "routes",
+    "Effect": "effects",
+}
+MODELS = {"SampleSize": SampleSizeMention, "PValue": PValue, "Dose": Dose, "Route": Route, "Effect": Effect}
+# A dose's intervention: the name's span as its own annotation, tied to the Dose by a relation
+# (Arg1 the Dose, Arg2 the name), since a brat note cannot point at text.
+INTERVENTION = "Intervention"
+INTERVENTION_OF = "InterventionOf"
 NOTE_TYPE = "AnnotatorNotes"
 
 # Which attributes each type takes, and whether it must have them.
@@ -62,6 +78,8 @@ ATTRIBUTES = {
     "PValue": {"Comparator": True, "Threshold": False},
     "Dose": {"Unit": True},
     "Route": {"RouteName": True},
+    "Effect": {"Measure": True},
+    INTERVENTION: {},
 }
 BINARY_ATTRIBUTES = frozenset({"Threshold"})
 # Note keys each type accepts, and the ones it must have (PValue's value is checked apart:
@@ -70,8 +88,15 @@ NOTE_KEYS = {
     DOCUMENT: ({"sample_size"}, set()),
     "SampleSize": ({"value"}, {"value"}),
     "PValue": ({"value"}, set()),
-    "Dose": ({"value", "value_max", "spread", "per", "frequency", "intervention"}, {"value"}),
+    "Dose": ({"value", "value_max", "spread", "per", "frequency"}, {"value"}),
     "Route": (set(), set()),
+    "Effect": ({"value", "ci_low", "ci_high", "ci_level"}, {"value"}),
+    INTERVENTION: (set(), set()),
+}
+# Keys an older export wrote, with what replaced them.
+RETIRED_NOTE_KEYS = {
+    ("Dose", "intervention"): f"the intervention is now an {INTERVENTION} annotation over its name, "
+    f"tied to the Dose by an {INTERVENTION_OF} relation (drag from the Dose to the name in brat)",
 }
 
 # Every character Python's str.splitlines() breaks at. brat reads .ann files line by line
@@ -84,7 +109,8 @@ _TEXTBOUND_ID = re.compile(r"T[0-9]+")
 _ATTRIBUTE_ID = re.compile(r"[AM][0-9]+")
 _NOTE_ID = re.compile(r"#[0-9]*")
 _NOTE_KEY = re.compile(r"[a-z_]+")
-_UNSUPPORTED = {"R": "a relation", "E": "an event", "N": "a normalization", "*": "an equivalence"}
+_RELATION_ID = re.compile(r"R[0-9]+")
+_UNSUPPORTED = {"E": "an event", "N": "a normalization", "*": "an equivalence"}
 
 
 class BratError(ValueError):
@@ -105,9 +131,17 @@ def attribute_values() -> dict[str, frozenset[str]]:
         "Status": frozenset({"reviewed", "draft"}),
         "Role": frozenset(typing.get_args(Role)),
         "Comparator": frozenset(typing.get_args(Comparator)),
-        "Unit": frozenset(load_mapping("units.json")["units"]),
+        "Unit": _base_units(),
         "RouteName": route_names(),
+        "Measure": frozenset(typing.get_args(Measure)),
     }
+
+
+def _base_units() -> frozenset[str]:
+    # Every base unit a gold file may carry: the ones the dose grammar reads and the ones
+    # GOLD.md allows that it does not ("vp"); the model accepts the same set.
+    units = load_mapping("units.json")
+    return frozenset([*units["units"], *units.get("also_valid", {}).get("units", [])])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,9 +296,9 @@ def document_span(raw: str) -> tuple[int, int]:
 
 def brat_type_name(label: str) -> str:
     """A context entity's brat type: brat type names are ASCII letters, digits, ``_`` and ``-``
-    (projectconfig.normalize_to_storage_form), and must not collide with a scored type."""
+    (projectconfig.normalize_to_storage_form), and must not collide with a scheme type."""
     name = re.sub(r"[^A-Za-z0-9_-]", "_", label) or "ENTITY"
-    return f"{name}_entity" if name == DOCUMENT or name in SCORED_TYPES else name
+    return f"{name}_entity" if name in {DOCUMENT, INTERVENTION, INTERVENTION_OF} or name in SCORED_TYPES else name
 
 
 def _mention_annotation(kind: str, mention) -> tuple[list[tuple[str, str | None]], list[tuple[str, str]]]:
@@ -288,9 +322,14 @@ def _mention_annotation(kind: str, mention) -> tuple[list[tuple[str, str | None]
             note.append(("per", per))
         if mention.frequency is not None:
             note.append(("frequency", mention.frequency))
-        if mention.intervention is not None:
-            note.append(("intervention", mention.intervention))
         return [("Unit", base)], note
+    if kind == "Effect":
+        # p_value is output only (the same mention is in p_values): not part of the review.
+        note = [("value", repr(mention.value))]
+        for key in ("ci_low", "ci_high", "ci_level"):
+            if getattr(mention, key) is not None:
+                note.append((key, repr(getattr(mention, key))))
+        return [("Measure", mention.measure)], note
     return [("RouteName", mention.route)], []
 
 
@@ -298,7 +337,9 @@ def record_to_ann(raw: str, record: TrialRecord, include_entities: bool = True) 
     """The .ann text of a record over ``raw`` and the context entity types it uses.
 
     Layout: the Document annotation (T1), then the scored mentions field by field in list
-    order, then context entities; each text-bound line is followed by its attributes and note.
+    order, then the Intervention names (in the order doses first use them) with the
+    InterventionOf relations of the doses, then context entities; each text-bound line is
+    followed by its attributes and note.
     """
     problems = record.offset_problems(raw)
     if problems:
@@ -306,7 +347,7 @@ def record_to_ann(raw: str, record: TrialRecord, include_entities: bool = True) 
     lines: list[str] = []
     counters = {"T": 0, "A": 0, "#": 0}
 
-    def add(kind: str, start: int, end: int, attributes, note: str | None) -> None:
+    def add(kind: str, start: int, end: int, attributes, note: str | None) -> str:
         try:
             parts = fragments(raw, start, end)
         except ValueError as exc:
@@ -320,14 +361,29 @@ def record_to_ann(raw: str, record: TrialRecord, include_entities: bool = True) 
         if note:
             counters["#"] += 1
             lines.append(f"#{counters['#']}\t{NOTE_TYPE} {tid}\t{note}")
+        return tid
 
     doc_attributes = [] if record.status is None else [("Status", record.status)]
     doc_note = [] if record.sample_size is None else [("sample_size", str(record.sample_size))]
     add(DOCUMENT, *document_span(raw), doc_attributes, format_note(doc_note))
+    dose_ids = []
     for kind, field_name in SCORED_TYPES.items():
         for mention in getattr(record, field_name):
             attributes, note = _mention_annotation(kind, mention)
-            add(kind, mention.start, mention.end, attributes, format_note(note))
+            tid = add(kind, mention.start, mention.end, attributes, format_note(note))
+            if kind == "Dose":
+                dose_ids.append(tid)
+    name_ids: dict[tuple[int, int], str] = {}
+    for dose in record.doses:
+        name = dose.intervention
+        if name is not None and (name.start, name.end) not in name_ids:
+            name_ids[(name.start, name.end)] = add(INTERVENTION, name.start, name.end, [], "")
+    relations = 0
+    for dose_id, dose in zip(dose_ids, record.doses):
+        if dose.intervention is not None:
+            relations += 1
+            name_id = name_ids[(dose.intervention.start, dose.intervention.end)]
+            lines.append(f"R{relations}\t{INTERVENTION_OF} Arg1:{dose_id} Arg2:{name_id}")
     entity_types: list[str] = []
     if include_entities:
         for entity in record.entities:
@@ -487,6 +543,9 @@ def _build_mention(tb: _TextBound) -> tuple[dict | None, list[tuple[int, str]]]:
     note_line = tb.note[1] if tb.note else tb.line
     try:
         note = parse_note(tb.note[0]) if tb.note else {}
+        retired = [key for key in note if (tb.kind, key) in RETIRED_NOTE_KEYS]
+        if retired:
+            raise ValueError(f"{retired[0]}= is no longer a note key: {RETIRED_NOTE_KEYS[(tb.kind, retired[0])]}")
         unknown = sorted(set(note) - keys)
         if unknown:
             raise ValueError(
@@ -496,7 +555,8 @@ def _build_mention(tb: _TextBound) -> tuple[dict | None, list[tuple[int, str]]]:
     except ValueError as exc:
         return None, problems + [(note_line, f"{tb.id} {tb.kind}: note: {exc}")]
     if needed - set(note):
-        example = {"SampleSize": "value=26", "Dose": "value=400.0; per=kg"}.get(tb.kind, "value=0.02")
+        example = {"SampleSize": "value=26", "Dose": "value=400.0; per=kg",
+                   "Effect": "value=0.72; ci_low=0.61; ci_high=0.85; ci_level=0.95"}.get(tb.kind, "value=0.02")
         problems.append((tb.line, f"{tb.id} {tb.kind} has no value note: add an AnnotatorNotes like {example}"))
     if problems:
         return None, problems
@@ -522,7 +582,12 @@ def _build_mention(tb: _TextBound) -> tuple[dict | None, list[tuple[int, str]]]:
                 spread=_number("spread", note["spread"]) if "spread" in note else None,
                 unit=tb.attributes["Unit"][0] + (f"/{per}" if per else ""),
                 frequency=note.get("frequency"),
-                intervention=note.get("intervention"),
+            )
+        elif tb.kind == "Effect":
+            data.update(
+                measure=tb.attributes["Measure"][0],
+                **{key: _number(key, note[key]) if key in note else None
+                   for key in ("value", "ci_low", "ci_high", "ci_level")},
             )
         else:
             data.update(route=tb.attributes["RouteName"][0])
@@ -539,7 +604,8 @@ def import_brat(ann_path: Path) -> TrialRecord:
     ``doc_id`` is the file stem; ``status`` comes from the Document annotation's Status
     attribute and is "draft" where there is none; every list is in reading order (sorted by
     start, ties in file order), so an annotation added in brat lands where it is read.
-    Context entities are skipped: gold has no entities.
+    A Dose's ``intervention`` is the Intervention annotation its InterventionOf relation goes
+    to (null without one). Context entities are skipped: gold has no entities.
     """
     ann_path = Path(ann_path)
     where = str(ann_path)
@@ -553,12 +619,13 @@ def import_brat(ann_path: Path) -> TrialRecord:
     except (OSError, UnicodeDecodeError) as exc:
         raise BratError([f"{where}: cannot read as UTF-8: {exc}"]) from None
 
-    known_types = {DOCUMENT, *SCORED_TYPES, *_folder_entity_types(ann_path.parent)}
+    known_types = {DOCUMENT, *SCORED_TYPES, INTERVENTION, *_folder_entity_types(ann_path.parent)}
     vocabularies = attribute_values()
     problems: list[tuple[int, str]] = []
     textbounds: dict[str, _TextBound] = {}
     attributes: list[tuple[int, str, str, str, str | None]] = []  # line, id, name, target, value
     notes: list[tuple[int, str, str, str]] = []  # line, id, target, text
+    relations: list[tuple[int, str, str, str]] = []  # line, id, Arg1 (a Dose), Arg2 (an Intervention)
     seen_ids: dict[str, int] = {}
 
     def problem(line: int, message: str) -> None:
@@ -598,6 +665,18 @@ def import_brat(ann_path: Path) -> TrialRecord:
                 problem(number, f"{ann_id}: expected '{NOTE_TYPE} TARGET<tab>text', found {rest!r}")
                 continue
             notes.append((number, ann_id, tokens[1], text))
+        elif _RELATION_ID.fullmatch(ann_id):
+            # brat writes "Type Arg1:T5 Arg2:T9", with a tab after it for relations drawn in its UI.
+            head, _, tail = rest.partition("\t")
+            tokens = head.split()
+            args = dict(token.partition(":")[::2] for token in tokens[1:])
+            if tail.strip() or len(tokens) != 3 or set(args) != {"Arg1", "Arg2"} or not all(args.values()):
+                problem(number, f"{ann_id}: expected '{INTERVENTION_OF} Arg1:DOSE Arg2:NAME', found {rest!r}")
+            elif tokens[0] != INTERVENTION_OF:
+                problem(number, f"{ann_id}: relation {tokens[0]!r} is not part of the trialfacts scheme "
+                                f"(its one relation is {INTERVENTION_OF}, from a Dose to its {INTERVENTION})")
+            else:
+                relations.append((number, ann_id, args["Arg1"], args["Arg2"]))
         else:
             what = _UNSUPPORTED.get(ann_id[:1])
             problem(number, f"{ann_id}: " + (
@@ -630,6 +709,23 @@ def import_brat(ann_path: Path) -> TrialRecord:
         else:
             tb.note = (text, number)
 
+    # Each Dose takes at most one name; each name must be some Dose's, or it holds nothing.
+    names_of_doses: dict[str, tuple[_TextBound, int]] = {}  # Dose id -> (its name, relation line)
+    for number, ann_id, dose_id, name_id in relations:
+        dose, name = textbounds.get(dose_id), textbounds.get(name_id)
+        if dose is None or dose.kind != "Dose":
+            found = "not a text annotation in this file" if dose is None else f"a {dose.kind}"
+            problem(number, f"{ann_id}: {INTERVENTION_OF} goes from a Dose (Arg1), but {dose_id} is {found}")
+        elif name is None or name.kind != INTERVENTION:
+            found = "not a text annotation in this file" if name is None else f"a {name.kind}"
+            problem(number, f"{ann_id}: {INTERVENTION_OF} goes to an {INTERVENTION} (Arg2), but {name_id} is {found}")
+        elif dose_id in names_of_doses:
+            problem(number, f"{ann_id}: Dose {dose_id} is tied to a second {INTERVENTION} (the first on line "
+                            f"{names_of_doses[dose_id][1]}); a dose is of one intervention: delete one relation")
+        else:
+            names_of_doses[dose_id] = (name, number)
+    tied_names = {name.id for name, _ in names_of_doses.values()}
+
     status, sample_size = "draft", None
     fields: dict[str, list[dict]] = {name: [] for name in SCORED_TYPES.values()}
     document_line = None
@@ -652,11 +748,20 @@ def import_brat(ann_path: Path) -> TrialRecord:
                         raise ValueError("sample_size must be at least 1 (leave it out for none)")
             except ValueError as exc:
                 problem(tb.note[1] if tb.note else tb.line, f"{tb.id} Document: note: {exc}")
+        elif tb.kind == INTERVENTION:
+            if tb.note is not None:
+                problem(tb.note[1], f"{tb.id} {INTERVENTION}: takes no note (its text is the name)")
+            if tb.id not in tied_names:
+                problem(tb.line, f"{tb.id} {INTERVENTION} {tb.text!r} is tied to no Dose: draw an "
+                                 f"{INTERVENTION_OF} relation from the Dose to it, or delete it")
         elif tb.kind in SCORED_TYPES:
             data, mention_problems = _build_mention(tb)
             for line, message in mention_problems:
                 problem(line, message)
             if data is not None:
+                if tb.id in names_of_doses:
+                    name = names_of_doses[tb.id][0]
+                    data["intervention"] = Mention(text=name.text, start=name.start, end=name.end)
                 fields[SCORED_TYPES[tb.kind]].append(data)
 
     if problems:

@@ -3,8 +3,11 @@
 A reviewer trusts an extraction only after seeing each value next to the words it came
 from, so these pages show the text exactly as the offsets count it (page chrome and all,
 line breaks kept), each mention marked in its field's colour with its normalized value
-beside it and, on hover, field, value and offsets. The evaluation page does the same for
-gold against prediction, coloured by how the scoring matched each mention.
+beside it and, on hover, field, value and offsets. The name a dose's ``intervention`` points
+to is underlined in the dose colour and says which doses it belongs to, since the tie is a
+value a reviewer checks like any other. The evaluation page does the same for gold against
+prediction, coloured by how the scoring matched each mention (and each intervention name by
+how the ``dose_interventions`` row matched the doses tied to it).
 
 Every page is one self-contained HTML file (inline CSS, no scripts, no fonts, no network
 references), so it opens from disk, from a CI artifact or from a mail attachment alike.
@@ -26,22 +29,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..records.describe import describe_mention, describe_record
-from ..records.evaluate import ROWS, Report, scored_items
-from ..records.models import ErrorRecord, TrialRecord
+from ..records.describe import describe_dose, describe_mention, describe_record
+from ..records.evaluate import (
+    ROWS,
+    Report,
+    match_interventions,
+    abbreviation_pairs,
+    dose_intervention_items,
+    scored_items,
+)
+from ..records.models import Dose, ErrorRecord, TrialRecord
 
 # Scored fields in the order a reader of an abstract meets them.
-FIELDS = ("sample_sizes", "doses", "routes", "p_values")
+FIELDS = ("sample_sizes", "doses", "routes", "p_values", "effects")
+# Marks that are not mentions of a field of their own: the names doses are tied to.
+INTERVENTIONS = "interventions"
 FIELD_NAMES = {
     "sample_sizes": "participant count",
     "doses": "dose",
     "routes": "route",
     "p_values": "p-value",
+    "effects": "effect estimate",
+    INTERVENTIONS: "intervention name (of a dose)",
     "entities": "entity",
 }
 # Prefix of the label beside a mention, where the value alone does not say the field
-# ("P < 0.02" and "n = 26 (enrolled)" do; "intrathecal" does not).
-LABEL_PREFIX = {"doses": "DOSE ", "routes": "ROUTE ", "sample_sizes": "", "p_values": ""}
+# ("P < 0.02", "n = 26 (enrolled)" and "HR 0.72 (95% CI 0.61-0.85)" do; "intrathecal" does not).
+LABEL_PREFIX = {"doses": "DOSE ", "routes": "ROUTE ", "sample_sizes": "", "p_values": "", "effects": ""}
+# An intervention name's label lists the doses tied to it up to this many, then counts them.
+NAME_LABEL_DOSES = 3
 
 STATUS_NAMES = {
     "hit": "true hit: in gold and predicted",
@@ -89,6 +105,7 @@ ul.legend { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: w
 ul.legend li { display: flex; align-items: center; gap: .35rem; font-size: .9rem; }
 .swatch { display: inline-block; min-width: 2.2rem; padding: 0 .3rem; border-radius: 3px; text-align: center;
   background: var(--bg); border-bottom: 3px solid var(--fg); font-size: .8rem; }
+.swatch.iv { background: transparent; border-bottom-width: 2px; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 2.1; font-size: 15px;
   background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: .75rem 1.1rem; margin: .75rem 0; }
 mark.m { background: var(--bg); color: inherit; border-bottom: 3px solid var(--fg); border-radius: 3px 3px 0 0;
@@ -96,15 +113,19 @@ mark.m { background: var(--bg); color: inherit; border-bottom: 3px solid var(--f
 mark.m mark.m { padding: 0; border-bottom-width: 2px; }
 mark.m.part { border-radius: 0; }
 mark.f-entities { background: transparent; border-bottom: 2px dotted var(--fg); }
+mark.iv { background: transparent; border-bottom-width: 2px; padding: 0; }
 .chip { display: inline-block; margin: 0 .15rem 0 .2rem; padding: 0 .35rem; border-radius: 3px;
   background: var(--fg); color: #fff; font-size: 11px; font-weight: 600; line-height: 1.6;
   white-space: nowrap; vertical-align: 1px; text-decoration: none; }
 a.chip { color: #fff; }
 .chip.f-entities { background: #eef1f4; color: #424a53; font-weight: 500; border: 1px solid #d0d7de; line-height: 1.4; }
+.chip.iv { background: var(--bg); color: var(--fg); font-weight: 500; border: 1px solid var(--fg); line-height: 1.4; }
 .f-sample_sizes { --bg: #dbeafe; --fg: #1d4ed8; }
 .f-doses { --bg: #ffedd5; --fg: #b45309; }
 .f-routes { --bg: #dcfce7; --fg: #15803d; }
 .f-p_values { --bg: #f3e8ff; --fg: #7e22ce; }
+.f-effects { --bg: #cffafe; --fg: #0e7490; }
+.f-interventions { --bg: #fff7ed; --fg: #b45309; }
 .f-entities { --bg: #f1f5f9; --fg: #6e7781; }
 .s-hit { --bg: #dcfce7; --fg: #15803d; }
 .s-false { --bg: #ffe4e6; --fg: #be123c; }
@@ -260,17 +281,53 @@ def _where(start: int, end: int) -> str:
     return f"characters {start}\u2013{end}"
 
 
+def _tied_to(dose: Dose) -> str:
+    """What a dose's hover text says of its intervention."""
+    name = dose.intervention
+    if name is None:
+        return "no intervention named"
+    return f"intervention \u201c{name.text}\u201d at {_where(name.start, name.end)}"
+
+
+def _names_of_doses(record: TrialRecord) -> dict[tuple[int, int, str], list[Dose]]:
+    """Each intervention name span the doses are tied to, with its doses in record order."""
+    names: dict[tuple[int, int, str], list[Dose]] = {}
+    for dose in record.doses:
+        if dose.intervention is not None:
+            name = dose.intervention
+            names.setdefault((name.start, name.end, name.text), []).append(dose)
+    return names
+
+
+def _doses_said(doses: list[Dose]) -> str:
+    if len(doses) > NAME_LABEL_DOSES:
+        return f"{len(doses)} doses"
+    # "; " between doses: a dose's own description may hold a comma ("400 mg, twice daily").
+    return "; ".join(describe_dose(d, with_intervention=False) for d in doses)
+
+
+def _name_highlight(span: tuple[int, int, str], css: str, label: str, said: str) -> Highlight:
+    start, end, text = span
+    return Highlight(start, end, text, f"{css} iv", label,
+                     f"intervention name \u201c{text}\u201d of {said} \u2014 {_where(start, end)}",
+                     INTERVENTIONS, text)
+
+
 def _mention_highlights(record: TrialRecord) -> list[Highlight]:
     highlights = []
     for field in FIELDS:
         for mention in getattr(record, field):
             value = describe_mention(field, mention)
+            tie = f" \u2014 {_tied_to(mention)}" if field == "doses" else ""
             highlights.append(Highlight(
                 mention.start, mention.end, mention.text, f"f-{field}",
                 LABEL_PREFIX[field] + value,
-                f"{FIELD_NAMES[field]}: {value} \u2014 {_where(mention.start, mention.end)}",
+                f"{FIELD_NAMES[field]}: {value} \u2014 {_where(mention.start, mention.end)}{tie}",
                 field, value,
             ))
+    for span, doses in _names_of_doses(record).items():
+        said = "; ".join(describe_dose(d, with_intervention=False) for d in doses)
+        highlights.append(_name_highlight(span, "f-interventions", f"intervention of {_doses_said(doses)}", said))
     for entity in record.entities:
         said = entity.label
         if entity.identifier:
@@ -323,8 +380,9 @@ def _metadata_rows(record: TrialRecord) -> list[tuple[str, str]]:
 
 def _legend(counts: Counter) -> str:
     items = []
-    for field in (*FIELDS, "entities"):
-        items.append(f'<li><span class="swatch f-{field}">{counts.get(field, 0)}</span>'
+    for field in (*FIELDS, INTERVENTIONS, "entities"):
+        css = f"f-{field} iv" if field == INTERVENTIONS else f"f-{field}"
+        items.append(f'<li><span class="swatch {css}">{counts.get(field, 0)}</span>'
                      f"{_esc(FIELD_NAMES[field])}</li>")
     return ('<div class="box"><strong>Legend</strong> <span class="muted">(number of mentions; '
             'hover a mention for its field, value and offsets)</span>'
@@ -488,25 +546,80 @@ def match_statuses(gold: TrialRecord, predicted: TrialRecord) -> tuple[dict[int,
     return gold_status, predicted_status
 
 
-def _status_highlights(record: TrialRecord, statuses: dict[int, str]) -> list[Highlight]:
+def intervention_statuses(gold: TrialRecord, predicted: TrialRecord,
+                          raw: str | None = None) -> tuple[dict[int, str], dict[int, str]]:
+    """Status of every dose's tie to its intervention ("hit", "miss", "false"), by id() of the
+    dose; doses without an intervention have none.
+
+    The ties are matched by the ``dose_interventions`` scoring itself (same dose key, names
+    matching as word sequences or through the abbreviations ``raw`` defines). Equal (dose key,
+    name) items are interchangeable there, so the first ones in the text are the hits.
+    """
+    def tied(record: TrialRecord) -> tuple[list[Dose], list[tuple]]:
+        doses = sorted((d for d in record.doses if d.intervention is not None), key=lambda d: (d.start, d.end))
+        return doses, dose_intervention_items(TrialRecord.model_construct(doc_id="_", doses=doses))
+
+    (gold_doses, gold_items), (predicted_doses, predicted_items) = tied(gold), tied(predicted)
+    _, missed, extra = match_interventions(gold_items, predicted_items, abbreviation_pairs(raw, predicted))
+    statuses = []
+    for doses, items, unmatched, status_of_unmatched in ((gold_doses, gold_items, missed, "miss"),
+                                                         (predicted_doses, predicted_items, extra, "false")):
+        hits = Counter(items) - Counter(unmatched)
+        status = {}
+        for dose, item in zip(doses, items):
+            if hits[item] > 0:
+                hits[item] -= 1
+                status[id(dose)] = "hit"
+            else:
+                status[id(dose)] = status_of_unmatched
+        statuses.append(status)
+    return statuses[0], statuses[1]
+
+
+def _status_highlights(record: TrialRecord, statuses: dict[int, str], ties: dict[int, str]) -> list[Highlight]:
     highlights = []
     for field in FIELDS:
         for mention in getattr(record, field):
             status = statuses[id(mention)]
             value = describe_mention(field, mention)
+            label, tie = value, ""
+            if field == "doses":
+                tie = f" \u2014 {_tied_to(mention)}"
+                if id(mention) in ties:
+                    tie += f" ({STATUS_NAMES[ties[id(mention)]].split(':')[0]})"
+                    if ties[id(mention)] != "hit":  # the dose may match while its tie does not
+                        said = describe_dose(mention, with_intervention=False)
+                        label = f"{said} ({mention.intervention.text} {STATUS_SYMBOLS[ties[id(mention)]]})"
             highlights.append(Highlight(
                 mention.start, mention.end, mention.text, f"s-{status}",
-                f"{STATUS_SYMBOLS[status]} {LABEL_PREFIX[field]}{value}",
-                f"{FIELD_NAMES[field]}: {value} \u2014 {STATUS_NAMES[status]} \u2014 {_where(mention.start, mention.end)}",
+                f"{STATUS_SYMBOLS[status]} {LABEL_PREFIX[field]}{label}",
+                f"{FIELD_NAMES[field]}: {value} \u2014 {STATUS_NAMES[status]} \u2014 "
+                f"{_where(mention.start, mention.end)}{tie}",
                 field, value,
             ))
+    # A name is a hit where every dose tied to it is; otherwise it is flagged, and its hover
+    # text says which of its doses the scoring matched.
+    for span, doses in _names_of_doses(record).items():
+        tie_statuses = [ties[id(d)] for d in doses]
+        status = next((t for t in tie_statuses if t != "hit"), "hit")
+        said = "; ".join(f"{describe_dose(d, with_intervention=False)} {STATUS_SYMBOLS[t]}"
+                         for d, t in zip(doses, tie_statuses))
+        highlights.append(_name_highlight(span, f"s-{status}",
+                                          f"{STATUS_SYMBOLS[status]} intervention of {_doses_said(doses)}", said))
     return highlights
 
 
-def _document_scores(gold: TrialRecord, predicted: TrialRecord) -> dict[str, tuple[int, int, int]]:
+def _document_scores(gold: TrialRecord, predicted: TrialRecord,
+                     raw: str | None = None) -> dict[str, tuple[int, int, int]]:
+    """TP, FP, FN of every row of ROWS, in its order, as evaluate counts them for this document."""
     g, p = scored_items(gold), scored_items(predicted)
     scores = {}
     for row in ROWS:
+        if row == "dose_interventions":
+            tp, missed, extra = match_interventions(dose_intervention_items(gold), dose_intervention_items(predicted),
+                                                     abbreviation_pairs(raw, predicted))
+            scores[row] = (tp, len(extra), len(missed))
+            continue
         tp = sum((g[row] & p[row]).values())
         scores[row] = (tp, sum(p[row].values()) - tp, sum(g[row].values()) - tp)
     return scores
@@ -531,6 +644,8 @@ def _status_legend() -> str:
         f'<li><span class="swatch s-{status}">{STATUS_SYMBOLS[status]}</span>{_esc(STATUS_NAMES[status])}</li>'
         for status in ("hit", "false", "miss", "neutral")
     )
+    items += ('<li><span class="swatch s-hit iv">name</span>intervention name, underlined: coloured by '
+              "dose_interventions (a hit where every dose tied to it matched)</li>")
     return (f'<div class="box"><strong>Legend</strong> <span class="muted">(left: gold, right: prediction; '
             f'hover a mention for its value and offsets)</span><ul class="legend">{items}</ul></div>')
 
@@ -621,10 +736,11 @@ def render_comparison_report(report: Report, predictions: dict, golds: dict[str,
         elif prediction is None:
             note = "no prediction for this document"
         predicted = prediction if isinstance(prediction, TrialRecord) else TrialRecord(doc_id=doc_id)
-        gold_status, predicted_status = match_statuses(gold, predicted)
-        scores = _document_scores(gold, predicted)
-        tp, fp, fn = (sum(s[i] for row, s in scores.items() if row in FIELDS) for i in range(3))
         raw = raw_texts.get(doc_id) or predicted.text
+        gold_status, predicted_status = match_statuses(gold, predicted)
+        gold_ties, predicted_ties = intervention_statuses(gold, predicted, raw)
+        scores = _document_scores(gold, predicted, raw)
+        tp, fp, fn = (sum(s[i] for row, s in scores.items() if row in FIELDS) for i in range(3))
 
         anchor = _anchor(doc_id)
         toc.append(f'<li><a href="#{_esc(anchor)}">{_esc(doc_id)}</a> '
@@ -632,8 +748,8 @@ def render_comparison_report(report: Report, predictions: dict, golds: dict[str,
         head = "".join(f"<th>{_esc(row)}</th>" for row in ROWS)
         cells = "".join(f"<td>{s[0]} / {s[1]} / {s[2]}</td>" for s in scores.values())
         totals = f"total n: gold {gold.sample_size}, predicted {predicted.sample_size}"
-        gold_marks = _status_highlights(gold, gold_status)
-        predicted_marks = _status_highlights(predicted, predicted_status)
+        gold_marks = _status_highlights(gold, gold_status, gold_ties)
+        predicted_marks = _status_highlights(predicted, predicted_status, predicted_ties)
         window = _focus_window(raw, gold_marks + predicted_marks) if raw else (0, 0)
         sections.append(
             f'<section class="doc" id="{_esc(anchor)}"><h2>{_esc(doc_id)}</h2>'

@@ -13,11 +13,14 @@ Excel, LibreOffice and Google Sheets rather than for a parser:
   is run as a formula by spreadsheets; text taken from scraped abstracts is not trusted, so
   such a cell gets a leading ``'``. Spreadsheets show the text as typed; a program reading the
   file back removes one leading ``'`` that is followed by one of those four characters. No value
-  the extractor itself makes starts with them (numbers are positive, p-values start with "P").
+  the extractor itself makes starts with them (doses are positive, p-values start with "P",
+  effects with their measure, so a negative estimate is never first in a cell).
 - ``bom=True`` writes U+FEFF first: Excel reads a CSV as the local ANSI code page unless it
   starts with a UTF-8 byte-order mark, and "µg" or "±" would come out garbled.
-- Several values in one cell are joined with ``"; "`` and said as ``pipeline.describe`` says them
-  on the review pages ("1.5e7 cells ± 4.5e6 (BM-MSCs)", "P < 0.02").
+- Several values in one cell are joined with ``"; "`` and said as ``records.describe`` says them
+  on the review pages ("1.5e7 cells ± 4.5e6 (BM-MSCs)", "P < 0.02", "HR 0.72 (95% CI 0.61-0.85)"):
+  a dose ends with the name of its intervention in brackets, an effect with the p-value reported
+  with it, where the record has one ("..., P < 0.001").
 - ``p_values`` holds the reported results only, as the scores count them; stated significance
   levels ("P < 0.05 was considered significant", ``threshold: true``) go in ``p_thresholds`` so
   a result column never mixes in the alpha, and nothing the extractor found is hidden.
@@ -32,7 +35,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..records.describe import describe_dose, describe_p_value
+from ..records.describe import describe_dose, describe_effect, describe_p_value
 from ..records.models import ErrorRecord, TrialRecord
 
 COLUMNS = (
@@ -47,6 +50,7 @@ COLUMNS = (
     "doses",
     "p_values",
     "p_thresholds",
+    "effects",
     "warnings",
     "error",
     "source",
@@ -92,6 +96,7 @@ def record_row(record: TrialRecord | ErrorRecord) -> dict[str, str]:
     row["p_thresholds"] = _join(
         describe_p_value(p.model_copy(update={"threshold": False})) for p in record.p_values if p.threshold
     )
+    row["effects"] = _join(describe_effect(e) for e in record.effects)
     row["warnings"] = _join(record.warnings)
     return row
 
