@@ -139,3 +139,12 @@ def test_a_collapsed_run_maps_back_to_the_whole_run(cleaner):
     start = cleaned.text.index("10 mg")
     raw_start, raw_end = cleaned.to_raw(start, start + len("10 mg"))
     assert raw[raw_start:raw_end] == "10 \u2009\n mg"
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("(\U0001d443 < 0.05)", "(P < 0.05)"),       # an equation editor's italic P
+    ("\U0001d45b = 23", "n = 23"),
+    ("P \ufe64 0.01 and P \ufe66 0.2", "P < 0.01 and P = 0.2"),
+])
+def test_styled_letters_and_signs_fold_to_plain_ones(cleaner, raw, clean):
+    assert cleaner(raw).text == clean

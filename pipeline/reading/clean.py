@@ -152,6 +152,16 @@ def _folds() -> _Folds:
 OTHER_SCRIPT_DIGIT = regex.compile(r"(?![0-9])\d")
 
 
+# Letters of the Mathematical Alphanumeric Symbols block ("𝑃 < 0.05", "𝑛 = 23": the italic P and n
+# of an equation editor, kept by PubMed): folded one for one to the letter they are styled from.
+MATH_LETTER = regex.compile(r"[\U0001D400-\U0001D7CB]")
+
+
+def _plain_letter(char: str) -> str:
+    plain = unicodedata.normalize("NFKC", char)
+    return plain if len(plain) == 1 else char
+
+
 def _ascii_digit(char: str) -> str:
     value = unicodedata.digit(char, None)
     return "\ufffd" if value is None else str(value)
@@ -340,6 +350,7 @@ class Cleaner:
         edits = list(fold_edits)
         if not chunk.isascii():
             edits.extend((m.start(), m.end(), _ascii_digit(m.group())) for m in OTHER_SCRIPT_DIGIT.finditer(chunk))
+            edits.extend((m.start(), m.end(), _plain_letter(m.group())) for m in MATH_LETTER.finditer(chunk))
         folded_once = self._folds.apply(chunk, fold_edits) if edits else chunk
         # Folding is length-preserving except for removed characters; repair powers of ten
         # on the folded text, then emit copies and edits in raw order.
