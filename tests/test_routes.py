@@ -1,4 +1,9 @@
-"""Route surface forms (cases/routes.jsonl), run through the tokenizer and abbreviation detector."""
+"""Route surface forms (cases/routes.jsonl) and the ties that make a route word a route, run through
+the components the route extractor reads: tokenizer, abbreviations, lexicon entities and doses.
+
+A text's first sentence is read as its title (a route word there is the study's), so the cases that
+test what ties a route word open with a neutral title ("A randomized trial.").
+"""
 
 import pytest
 import spacy
@@ -8,30 +13,226 @@ from trialfacts.nlp.tokenizer import trialfacts_tokenizer
 
 from support import load_cases
 
+TITLE = "A randomized trial. "
+
 
 @pytest.fixture(scope="module")
 def nlp():
-    import scispacy.abbreviation  # noqa: F401
-
-    import trialfacts.extractors.routes  # noqa: F401
+    import trialfacts.nlp.build  # noqa: F401  (registers the components)
 
     nlp = spacy.blank("en")
     nlp.tokenizer = trialfacts_tokenizer(nlp)
-    nlp.add_pipe("abbreviation_detector")
-    nlp.add_pipe("trialfacts_route")
+    for name in ("trialfacts_abbreviations", "trialfacts_lexicon", "trialfacts_dose", "trialfacts_route"):
+        nlp.add_pipe(name)
     return nlp
 
 
-@pytest.mark.parametrize("case", load_cases("routes.jsonl"), ids=lambda c: c["text"][:40])
+def routes(nlp, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    return [(doc.text[p["start"]:p["end"]], p["route"]) for p in read_spans(doc, ROUTES)]
+
+
+@pytest.mark.parametrize("case", load_cases("routes.jsonl"), ids=lambda c: c["text"][:60])
 def test_route_forms(nlp, case):
-    doc = nlp(case["text"])
-    got = [[doc.text[p["start"]:p["end"]], p["route"]] for p in read_spans(doc, ROUTES)]
-    assert got == case["expect"]
+    assert [list(r) for r in routes(nlp, case["text"])] == case["expect"]
+
+
+# --- Route words: anatomy, disease and procedures are not routes; a study's giving is ----------
+# (route word, its route, a noun that makes it anatomy, disease or a procedure)
+LOOK_ALIKES = [
+    ("intraventricular", "intracerebroventricular", "haemorrhage"),
+    ("intraventricular", "intracerebroventricular", "hemorrhage grade 3"),
+    ("intramedullary", "intraspinal", "nailing"),
+    ("intramedullary", "intraspinal", "rod fixation"),
+    ("intrathecal", "intrathecal", "immune activation"),
+    ("intrathecal", "intrathecal", "IgG synthesis"),
+    ("subarachnoid", "intrathecal", "haemorrhage"),
+    ("rectal", "rectal", "bleeding"),
+    ("rectal", "rectal", "temperature"),
+    ("subcutaneous", "subcutaneous", "fat"),
+    ("subcutaneous", "subcutaneous", "tissue oedema"),
+    ("epidural", "epidural", "haematoma"),
+    ("epidural", "epidural", "catheter migration"),
+    ("intravenous", "intravenous", "catheter"),
+    ("intra-articular", "intra-articular", "fractures"),
+    ("oral", "oral", "ulcers"),
+    ("inhalation", "inhalation", "injury"),
+    ("intracerebral", "intracerebral", "haemorrhage"),
+]
+
+
+@pytest.mark.parametrize("word, route, noun", LOOK_ALIKES, ids=lambda x: str(x))
+def test_route_word_before_anatomy_or_disease_is_not_a_route(nlp, word, route, noun):
+    # a verb of giving and a dose in the same sentence do not make it one
+    for text in (f"{TITLE}Patients given 20 mg of ketamine had less {word} {noun}.",
+                 f"{TITLE}Patients with {word} {noun} received ketamine 20 mg.",
+                 f"{word.capitalize()} {noun} after ketamine: a randomized trial."):
+        assert routes(nlp, text) == [], text
+
+
+# (route word, its route, a drug), each stated with something the study gives
+GIVEN = [
+    ("oral", "oral", "ibuprofen"),
+    ("intravenous", "intravenous", "lidocaine"),
+    ("intramuscular", "intramuscular", "ceftriaxone"),
+    ("subcutaneous", "subcutaneous", "enoxaparin"),
+    ("intrathecal", "intrathecal", "baclofen"),
+    ("epidural", "epidural", "ropivacaine"),
+    ("inhaled", "inhalation", "budesonide"),
+    ("nebulized", "inhalation", "salbutamol"),
+    ("aerosolised", "inhalation", "tobramycin"),
+    ("topical", "topical", "diclofenac"),
+    ("sublingual", "sublingual", "buprenorphine"),
+    ("rectal", "rectal", "artesunate"),
+    ("intranasal", "intranasal", "naloxone"),
+    ("intravitreal", "intravitreal", "ranibizumab"),
+]
+GIVING = [
+    "{TITLE}Patients received {word} {drug} 10 mg daily.",  # a verb of giving
+    "{TITLE}A single {word} dose of {drug} was compared with placebo.",  # a dose noun
+    "{TITLE}{Word} {drug} 10 mg or placebo was compared in 40 adults.",  # the drug's amount
+    "{TITLE}Forty adults were randomized to {word} {drug} or placebo.",  # allocation
+    "{Word} {drug} in adults: a randomized trial.",  # the title
+]
+
+
+@pytest.mark.parametrize("template", GIVING)
+@pytest.mark.parametrize("word, route, drug", GIVEN, ids=lambda x: str(x))
+def test_route_word_tied_to_what_the_study_gives(nlp, word, route, drug, template):
+    text = template.format(TITLE=TITLE, word=word, Word=word.capitalize(), drug=drug)
+    assert [r for _, r in routes(nlp, text)] == [route], text
+
+
+@pytest.mark.parametrize("text", [
+    f"{TITLE}The intravenous antibiotic days were counted in 40 children.",
+    f"{TITLE}Age, sex and oral decontamination were recorded for 60 patients.",
+    f"{TITLE}Airway responses to inhaled particles were measured in 12 adults.",
+    f"{TITLE}Epidural technique did not differ between 2 groups.",
+])
+def test_route_word_tied_to_nothing_given_is_not_a_route(nlp, text):
+    assert routes(nlp, text) == []
+
+
+def test_route_word_tied_to_nothing_counts_where_the_route_is_stated(nlp):
+    text = f"{TITLE}Patients received oral zinc 20 mg. Oral intake was recorded daily."
+    assert routes(nlp, text) == [("oral", "oral"), ("Oral", "oral")]
+
+
+# --- Where the giving is not the study's own -------------------------------------------------
+@pytest.mark.parametrize("other", [
+    "Previous studies of intravenous magnesium were negative.",
+    "Earlier trials gave magnesium intravenously.",
+    "Intravenous magnesium has been shown to be safe in other settings.",
+    "Magnesium is usually given intravenously.",
+    "Reports of intravenous magnesium toxicity are rare.",
+    "BACKGROUND Intravenous magnesium is standard. METHODS",
+])
+def test_route_of_other_studies_or_background_is_dropped(nlp, other):
+    text = f"{TITLE}{other} We gave 400 mg of magnesium orally to 100 patients."
+    assert [r for _, r in routes(nlp, text)] == ["oral"], text
+
+
+def test_title_ends_at_a_heading(nlp):
+    text = ("Magnesium for asthma in children BACKGROUND Intravenous magnesium is standard. "
+            "METHODS We randomized 80 children to 500 mg of magnesium or placebo by mouth.")
+    assert routes(nlp, text) == [("by mouth", "oral")]
+
+
+@pytest.mark.parametrize("measured", [
+    "The need for intravenous antibiotics was recorded.",
+    "Use of intravenous opioids was recorded.",
+    "Patients with a history of intravenous steroid use were excluded.",
+    "Rescue analgesia with IV morphine was allowed.",
+    "Days on intravenous fluids were counted.",
+])
+def test_treatment_measured_or_excluded_is_not_a_route(nlp, measured):
+    text = f"{TITLE}{measured} Patients received celecoxib 200 mg by mouth."
+    assert [r for _, r in routes(nlp, text)] == ["oral"], text
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"{TITLE}Adults with previously untreated gout were randomized to oral colchicine 0.5 mg or placebo.", ["oral"]),
+    (f"{TITLE}Cells were expanded as previously described and 1 x 10^6 cells/kg were injected intrathecally.",
+     ["intrathecal"]),
+    (f"{TITLE}Patients in the other trial arm received oral placebo tablets.", ["oral"]),
+])
+def test_words_of_earlier_treatment_before_the_study_giving(nlp, text, expected):
+    assert [r for _, r in routes(nlp, text)] == expected, text
+
+
+def test_background_mention_of_the_study_route_counts(nlp):
+    text = (f"{TITLE}BACKGROUND Intrathecal cells may slow ALS. "
+            "METHODS Twenty patients received 1 x 10^6 cells/kg intrathecally.")
+    assert routes(nlp, text) == [("Intrathecal", "intrathecal"), ("intrathecally", "intrathecal")]
+
+
+def test_known_properties_of_the_study_drug_count(nlp):
+    text = ("Afatinib in head and neck cancer. Afatinib is an oral kinase blocker that has shown activity. "
+            "We treated 100 patients with afatinib 40 mg daily.")
+    assert routes(nlp, text) == [("oral", "oral")]
+
+
+@pytest.mark.parametrize("text", [
+    f"{TITLE}If pain persisted, patients received intravenous morphine 2 mg. Patients took celecoxib 200 mg by mouth.",
+    f"{TITLE}Total intravenous morphine consumption was lower with celecoxib 200 mg by mouth.",
+    f"{TITLE}Three patients required intravenous fluids. Patients took celecoxib 200 mg by mouth.",
+])
+def test_conditional_or_measured_treatment_is_not_a_route(nlp, text):
+    assert [r for _, r in routes(nlp, text)] == ["oral"], text
+
+
+def test_unheaded_abstract_opens_with_background():
+    # no headings: the sentences before the first on the study itself are background
+    from trialfacts.extractors.routes import find_routes
+
+    text = ("Magnesium in asthma. Magnesium relaxes bronchial smooth muscle given intravenously. "
+            "We randomized 80 children to 500 mg of magnesium or placebo by mouth.")
+    assert [f.values["route"] for f in find_routes(text)] == ["oral"]
+
+
+# --- One administration, one mention; routes named by where the product goes -----------------
+@pytest.mark.parametrize("text, expected", [
+    (f"{TITLE}Patients received intrathecal delivery of 1 x 10^6 cells/kg to the cerebrospinal fluid.",
+     [("intrathecal delivery", "intrathecal")]),
+    (f"{TITLE}Cells were transplanted in the lumbar spinal cord of 12 patients.",
+     [("in the lumbar spinal cord", "intraspinal")]),
+    (f"{TITLE}Motor neurons degenerate in the spinal cord of 12 patients given riluzole.", []),
+    (f"{TITLE}Patients received drug X 0.1% or vehicle four times a day in both eyes.", [("in both eyes", "ophthalmic")]),
+    (f"{TITLE}Glaucoma patients received topical timolol 0.5%.", [("topical", "ophthalmic")]),
+    (f"{TITLE}Eczema patients received topical hydrocortisone 1%.", [("topical", "topical")]),
+    (f"{TITLE}Patients applied an oral mucoadhesive film with 5 mg of drug X.", [("oral", "topical")]),
+    (f"{TITLE}Patients received an oral solution with 5 mg of drug X.", [("oral", "oral")]),
+])
+def test_destinations_and_sites(nlp, text, expected):
+    assert routes(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    f"{TITLE}Intravenous iron sucrose was infused over 30 min in 40 women.",
+    f"{TITLE}The intravenous group had shorter stays in hospital.",
+    f"{TITLE}Intravenous and oral routes were compared in 50 adults.",
+])
+def test_route_word_tied_by_a_passive_of_giving_an_arm_or_a_route_noun(nlp, text):
+    assert "intravenous" in [r for _, r in routes(nlp, text)], text
+
+
+# --- Abbreviations only where the text uses them as routes ------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    (f"{TITLE}Morphine 10 mg IV was given at induction.", ["intravenous"]),
+    (f"{TITLE}Patients received IV lidocaine 1.5 mg/kg.", ["intravenous"]),
+    (f"{TITLE}Ibuprofen 400 mg PO was given every 6 hours.", ["oral"]),
+    (f"{TITLE}Enoxaparin 40 mg SC was given once daily.", ["subcutaneous"]),
+    (f"{TITLE}Patients in groups II, III and IV received ketamine 0.5 mg/kg.", []),
+    (f"{TITLE}Depression was rated with DSM-IV criteria in patients given sertraline.", []),
+    (f"{TITLE}Patients with stage IV disease received gemcitabine 1000 mg/m2.", []),
+    (f"{TITLE}The PO group and the SC group were compared.", []),
+])
+def test_bare_abbreviations_need_a_route_use(nlp, text, expected):
+    assert [r for _, r in routes(nlp, text)] == expected
 
 
 def test_abbreviation_defined_otherwise_is_not_a_route(nlp):
-    doc = nlp("Chronic gastritis and intestinal metaplasia (IM) improved; IM decreased in antrum.")
-    assert read_spans(doc, ROUTES) == []
+    assert routes(nlp, "Chronic gastritis and intestinal metaplasia (IM) improved; IM decreased in antrum.") == []
 
 
 def test_every_route_id_is_in_the_vocabulary():

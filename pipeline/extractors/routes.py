@@ -1,38 +1,66 @@
 """Routes of administration, normalized to GOLD.md's vocabulary.
 
-The vocabulary lives in patterns/routes.jsonl: phrases that state a route
-("intrathecally", "via lumbar puncture into the cerebrospinal fluid", "i.v."), bare
-abbreviations that count only where the document defines them as a route, and
-look-alikes that veto a match ("oral mucositis", "stage IV", "headache after a
-lumbar puncture"). scispaCy's AbbreviationDetector supplies the definitions: once
-"intrathecally (IT)" is read, every "IT" in the document is a route mention, and an
-"IM" defined as "intestinal metaplasia" is not.
+A route counts where it states how a study intervention is given. The vocabulary
+(patterns/routes.jsonl) sorts route expressions by how much they need around them:
+
+- phrases that state an administration on their own ("intrathecally", "by mouth", "i.v.",
+  "via lumbar puncture into the cerebrospinal fluid");
+- route words ("oral", "intravenous", "inhaled", "epidural") that are routes only where tied
+  to something given: a route noun or dosage form after them ("an oral solution"), a study
+  drug ("intravenous remdesivir"), an amount, a verb of giving before them ("received
+  intrathecal chemotherapy"), or the title. The same words name anatomy, disease and
+  procedures ("intraventricular haemorrhage", "intramedullary nailing"), which never count;
+- bare abbreviations ("IV", "IT", "SC") that count where the document defines them as a route
+  ("intrathecally (IT)"; scispaCy's AbbreviationDetector reads the definitions) or where a
+  route noun, a cue, an amount or a drug name stands right next to them.
+
+A mention in a sentence about earlier or other studies, or one that names a treatment measured,
+required or excluded rather than given ("need for intravenous diuretics"), is the study's only if
+the document states the same route where the study gives something; otherwise it is dropped.
+So is a route word tied to nothing.
+
+The component reads the lexicon's entities and the dose extractor's amounts when the pipeline
+has them (see nlp/build.py); without them, route words rely on the other ties.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..nlp.spans import ROUTES, Found, doc_text, write_spans
+from ..nlp.spans import DOSES, ENTITIES, ROUTES, Found, doc_text, write_spans
 from ..resources import (
     Literals,
-    could_match,
     fold_for_literals,
     load_rules,
     required_literals,
 )
+
+# How a rule's matches are taken (routes.jsonl's labels).
+PHRASE, WORD, DESTINATION, ABBREVIATION = "phrase", "word", "destination", "abbreviation"
+KIND_OF_LABEL = {"ROUTE": PHRASE, "ROUTE_WORD": WORD, "ROUTE_DESTINATION": DESTINATION,
+                 "ROUTE_ABBREVIATION": ABBREVIATION}
+# What ties a route to an administration: nothing, something given (a route noun, a dosage form, an
+# amount, a verb of giving), or one of the study's own interventions.
+UNTIED, GIVEN, STUDY = "", "given", "study"
+# Why a mention is not the study's own giving: about other studies, in the background, or a
+# treatment measured, required or excluded.
+OTHER_STUDY, BACKGROUND, NOT_GIVEN = "other-study", "background", "not-given"
+# Entities that name something the study can give.
+GIVEN_ENTITY_LABELS = frozenset({"DRUG", "CELL_PRODUCT"})
 
 
 @dataclass(frozen=True)
 class RouteRule:
     pattern: regex.Pattern
     route: str
-    needs_definition: bool
+    kind: str
     # One of these (case-folded) is in every match; a text holding none is not searched.
     literals: Literals | None = None
 
@@ -41,11 +69,42 @@ class RouteRule:
 class RouteVocabulary:
     rules: tuple[RouteRule, ...]
     look_alikes: tuple[tuple[regex.Pattern, Literals | None], ...]  # each with its prefilter
-    route_noun: regex.Pattern
-    route_cue: regex.Pattern
+    route_noun: regex.Pattern  # matched right after a route word, joins its span
+    route_cue: regex.Pattern  # ends right before an abbreviation
+    giving_cue: regex.Pattern  # anywhere in the clause before a route word
+    giving_verb: regex.Pattern  # a sentence where the study gives something
+    given_after: regex.Pattern  # right after the phrase of a route word
+    given_head: regex.Pattern  # at a word after a route word
+    look_alike_head: regex.Pattern  # at the word right after a route word
+    background_other_studies: regex.Pattern  # a sentence on earlier or other studies
+    background_known: regex.Pattern  # a sentence on what is generally known
+    not_given: regex.Pattern
+    earlier_treatment: regex.Pattern  # a kind of not_given that a verb of giving after it overrides
+    not_given_head: regex.Pattern  # a word of the phrase after a route word
+    background_heading: regex.Pattern
+    study_heading: regex.Pattern
+    study_cue: regex.Pattern  # opens the study's own account in an abstract without headings
+    title_generic: regex.Pattern  # a title word that names nothing given
+    # (route, route it becomes, pattern): in the phrase after a route word; in the document.
+    refined_in_phrase: tuple[tuple[str, str, regex.Pattern], ...] = ()
+    refined_in_document: tuple[tuple[str, str, regex.Pattern], ...] = ()
+    # Every rule's literals, grouped under their first few characters (see present_literals).
+    literal_gates: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # route_of_phrase's answers: the same long forms ("intravenous", "intrathecally") come back in
     # document after document, and each costs a try of every rule.
     _phrase_routes: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def present_literals(self, folded: str) -> frozenset[str]:
+        """The rules' literals that occur in the folded text. A substring search costs a scan of
+        the text where it fails, and most fail; one search for a shared opening ("intra") settles
+        every literal that starts with it."""
+        return frozenset(
+            literal
+            for gate, literals in self.literal_gates
+            if gate in folded
+            for literal in literals
+            if literal == gate or literal in folded
+        )
 
     def route_of_phrase(self, phrase: str) -> str | None:
         """The route a whole phrase names ("intrathecally" -> "intrathecal"), else None."""
@@ -54,12 +113,14 @@ class RouteVocabulary:
             if len(self._phrase_routes) >= PHRASE_CACHE_SIZE:
                 self._phrase_routes.clear()
             self._phrase_routes[phrase] = next(
-                (rule.route for rule in self.rules if not rule.needs_definition and rule.pattern.fullmatch(phrase)),
+                (rule.route for rule in self.rules if rule.kind != ABBREVIATION and rule.pattern.fullmatch(phrase)),
                 None,
             )
         return self._phrase_routes[phrase]
 
 
+# Characters of a literal's opening searched for first (present_literals).
+LITERAL_GATE = 4
 # Distinct long forms remembered by route_of_phrase (a run of millions of abstracts has more).
 PHRASE_CACHE_SIZE = 4096
 
@@ -68,25 +129,100 @@ PHRASE_CACHE_SIZE = 4096
 def route_vocabulary() -> RouteVocabulary:
     rules = load_rules("routes.jsonl")
 
-    def alternation(label: str) -> str:
-        return "|".join(f"(?:{r.pattern})" for r in rules if r.label == label)
+    def alternation(label: str, id: str | None = None) -> str:
+        return "|".join(f"(?:{r.pattern})" for r in rules if r.label == label and (id is None or r.id == id))
 
-    # The noun joins the span only when it directly follows: "IT injection", "intrathecal delivery".
-    route_noun = regex.compile(rf"[ -](?:{alternation('ROUTE_NOUN')})\b", regex.IGNORECASE)
-    route_cue = regex.compile(rf"(?:{alternation('ROUTE_CUE')}) $", regex.IGNORECASE)
+    def compiled(pattern: str, sensitive: bool = False) -> regex.Pattern:
+        # As Rule.compiled: simple case folding, which no rule here needs more than.
+        return regex.compile(pattern, regex.V1) if sensitive else regex.compile(f"(?-f){pattern}", regex.V1 | regex.I)
+
+    def refinements(label: str) -> tuple[tuple[str, str, regex.Pattern], ...]:
+        return tuple((*r.id.split(">"), r.compiled()) for r in rules if r.label == label)
+
     route_rules = tuple(
-        RouteRule(r.compiled(), r.id, r.label == "ROUTE_ABBREVIATION", required_literals(r.pattern))
+        RouteRule(r.compiled(), r.id, KIND_OF_LABEL[r.label], required_literals(r.pattern))
         for r in rules
-        if r.label in ("ROUTE", "ROUTE_ABBREVIATION")
+        if r.label in KIND_OF_LABEL
     )
     look_alikes = tuple((r.compiled(), required_literals(r.pattern)) for r in rules if r.label == "NOT_ROUTE")
-    return RouteVocabulary(route_rules, look_alikes, route_noun, route_cue)
+    gates: dict[str, set[str]] = {}
+    for literals in [r.literals for r in route_rules] + [literals for _, literals in look_alikes]:
+        for literal in literals or ():
+            gates.setdefault(literal[:LITERAL_GATE], set()).add(literal)
+    cues = alternation("ROUTE_CUE")
+    return RouteVocabulary(
+        rules=route_rules,
+        look_alikes=look_alikes,
+        # The noun joins the span only when it directly follows: "IT injection", "intrathecal delivery".
+        route_noun=compiled(rf"[ -](?:{alternation('ROUTE_NOUN')})\b"),
+        route_cue=compiled(rf"(?:{cues}) $"),
+        giving_cue=compiled(rf"(?:{cues})\b"),
+        giving_verb=compiled(rf"(?:{alternation('ROUTE_CUE', 'giving-verb')})\b"),
+        given_after=compiled(alternation("GIVEN_AFTER")),
+        given_head=compiled(rf"(?:{alternation('ROUTE_NOUN')}|{alternation('ROUTE_HEAD')})\b"),
+        look_alike_head=compiled(rf"[ -]?(?:{alternation('NOT_ROUTE_HEAD')})"),
+        background_other_studies=compiled(alternation("BACKGROUND_CUE", "other-studies")),
+        background_known=compiled(alternation("BACKGROUND_CUE", "known")),
+        not_given=compiled(alternation("NOT_GIVEN_CUE")),
+        earlier_treatment=compiled(alternation("NOT_GIVEN_CUE", "earlier")),
+        not_given_head=compiled(alternation("NOT_GIVEN_HEAD")),
+        background_heading=compiled(alternation("SECTION", "background"), sensitive=True),
+        study_heading=compiled(alternation("SECTION", "study"), sensitive=True),
+        study_cue=compiled(alternation("STUDY_CUE")),
+        title_generic=compiled(alternation("TITLE_GENERIC")),
+        literal_gates=tuple((gate, tuple(sorted(literals))) for gate, literals in sorted(gates.items())),
+        refined_in_phrase=refinements("ROUTE_IN_PHRASE"),
+        refined_in_document=refinements("ROUTE_IN_DOCUMENT"),
+    )
 
 
 # Abbreviations in a run such as "IM+IT", "IM or IT", "IT/IM" share their evidence.
 ABBREVIATION_JOINER = regex.compile(r" ?(?:\+|/|,|or|and) ?")
-# How far back a cue ("transplanted by IM+IT") may stand.
+# How far back a cue ("transplanted by IM+IT") may stand before an abbreviation.
 CUE_WINDOW = 30
+# How far back a verb of giving may stand before a route word, in the same clause
+# ("received protocol-based systemic and intrathecal chemotherapy").
+GIVING_CUE_WINDOW = 50
+# How far back a destination may restate a route ("intrathecal delivery of autologous mesenchymal
+# stem cells (MSCs) to the cerebrospinal fluid").
+RESTATED_WINDOW = 100
+# A destination ends the clause that gives: "received drug X 0.2% or placebo four times a day in
+# both eyes".
+DESTINATION_CUE_WINDOW = 100
+# How far back a phrase of measuring or excluding reaches ("need for ... intravenous diuretics").
+NOT_GIVEN_WINDOW = 60
+# Words of the phrase after a route word that may name what is given
+# ("oral soluble guanylate cyclase stimulator vericiguat").
+HEAD_WORDS = 6
+
+# A sentence ends at ".", "!" or "?" before a capital, at a line break, and a clause at ";" or ":".
+SENTENCE_END = regex.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])|\n|(?<=[a-z)\]])\.(?=[A-Z][A-Za-z]+ ?:)")
+CLAUSE_END = regex.compile(r"[;:]")
+# The words after a route word, one at a time: separated by a space, hyphen or slash.
+# A point inside a word ("0.5", "i.v") is kept; one after it ends the phrase.
+NEXT_WORD = regex.compile(r"[ /-]+(?P<word>[^\s,;:.()\[\]/-]+(?:\.[^\s,;:.()\[\]/-]+)*)")
+# A bracketed abbreviation right after a route word: "intravenous (IV) lidocaine".
+BRACKETED = regex.compile(r" ?\([^()\s]{1,12}\)")
+DIGIT = regex.compile(r"\d")
+# A word that may name a product: a letter, then at least three more word characters.
+CONTENT_WORD = regex.compile(r"[^\W\d_][\w'-]{3,}")
+# The word an amount is written with: right before it, or after "of" right after it.
+WORD_BEFORE_AMOUNT = regex.compile(r"(?P<word>[^\W\d_][\w'-]{3,}),? ?$")
+WORD_AFTER_AMOUNT = regex.compile(r" of (?:the |a )?(?P<word>[^\W\d_][\w'-]{3,})")
+# How far before a route word a study intervention may be named in the same clause
+# ("Drug X (brand), a new oral kinase inhibitor").
+STUDY_DRUG_WINDOW = 40
+# Words that end the phrase after a route word.
+PHRASE_END = frozenset(
+    "and or but nor versus vs vs. with without in on at for to from by during after before than that which "
+    "who whom whose was were is are be been being has have had as compared plus among between into per "
+    "while whereas when where if given received receiving treated administered undergoing underwent using "
+    "used showed shows had".split()
+)
+# Words joining two route words that share what follows ("oral or intravenous lidocaine").
+COORDINATION = frozenset({"and", "or", "versus", "vs", "vs.", "and/or"})
+# What may stand between an amount or a drug and the route next to it ("6 mg SQ", "400 mg/day, orally").
+ADJACENT_GAP = regex.compile(r"[\s,(]{0,3}")
 
 
 @dataclass
@@ -95,7 +231,345 @@ class _Candidate:
     end: int
     order: int
     route: str
-    needs_definition: bool
+    kind: str
+    tie: str = ""  # UNTIED, GIVEN or STUDY
+    # Why the mention is not where the study gives something ("" where it is): it then counts only
+    # if the route is stated elsewhere.
+    provisional: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class _Entity:
+    start: int
+    end: int
+    label: str
+
+
+class _Document:
+    """What the ties read: sentences, the title, entities, amounts, and the study's interventions,
+    each worked out only when asked (most abstracts hold no route word at all)."""
+
+    def __init__(self, text: str, vocabulary: RouteVocabulary, entities: Sequence[tuple[int, int, str]],
+                 doses: Sequence[tuple[int, int, tuple[int, int] | None]]):
+        self.text = text
+        self.vocabulary = vocabulary
+        self.entities = sorted(_Entity(*e) for e in entities)
+        self.entity_starts = [e.start for e in self.entities]
+        self.doses = sorted(doses, key=lambda d: d[0])
+        self.dose_starts = [d[0] for d in self.doses]
+        self.dose_ends = sorted(d[1] for d in self.doses)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for end in SENTENCE_END.finditer(self.text):
+            spans.append((start, end.end()))
+            start = end.end()
+        spans.append((start, len(self.text)))
+        return spans
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        return self.sentences[bisect_right(self.sentence_starts, position) - 1]
+
+    @cached_property
+    def title_end(self) -> int:
+        """The end of the first sentence, or of the text before the first heading in it (a title
+        without a full stop: "Drug X in asthma BACKGROUND ...")."""
+        start, end = self.sentences[0]
+        heading = regex.match(r"\s*TITLE\s*:\s*", self.text)
+        if heading and end - start < 12:  # "TITLE:" split off as a sentence of its own
+            end = self.sentences[1][1] if len(self.sentences) > 1 else end
+        begin = heading.end() if heading else 0
+        for pattern in (self.vocabulary.background_heading, self.vocabulary.study_heading):
+            found = pattern.search(self.text, begin, end)
+            if found is not None and found.start() > begin:
+                end = found.start()
+        return end
+
+    def in_title(self, position: int) -> bool:
+        return position < self.title_end
+
+    @cached_property
+    def amount_words(self) -> frozenset[str]:
+        """Words that name what the study gives where the lexicon knows no name: the word an
+        amount is written with ("oxytocin 10 IU", "10 IU of oxytocin")."""
+        words = []
+        for start, end, _ in self.doses:
+            before = WORD_BEFORE_AMOUNT.search(self.text, max(0, start - 40), start)
+            after = WORD_AFTER_AMOUNT.match(self.text, end)
+            words += [m.group("word") for m in (before, after) if m is not None]
+        return self._content(words)
+
+    @cached_property
+    def study_words(self) -> frozenset[str]:
+        """The amounts' words and the title's words ("oral cryotherapy" in a trial of cryotherapy)."""
+        return self.amount_words | self._content(CONTENT_WORD.findall(self.text, 0, self.title_end))
+
+    def _content(self, words: list[str]) -> frozenset[str]:
+        generic = self.vocabulary.title_generic
+        return frozenset(w.casefold() for w in words if not generic.fullmatch(w))
+
+    @cached_property
+    def background_sections(self) -> list[tuple[int, int]]:
+        """From a background heading to the next heading ("BACKGROUND ... OBJECTIVE"); in an
+        abstract without headings, from the title to the first sentence on the study itself."""
+        vocabulary = self.vocabulary
+        openings = [m.end() for m in vocabulary.background_heading.finditer(self.text)]
+        closings = sorted(m.start() for m in vocabulary.study_heading.finditer(self.text))
+        if not openings and not closings:
+            # Background sentences state no counts or amounts; the first that does is the study's.
+            for start, end in self.sentences:
+                if start >= self.title_end and (vocabulary.study_cue.search(self.text, start, end)
+                                                or DIGIT.search(self.text, start, end)):
+                    return [(self.title_end, start)]
+            return []
+        sections = []
+        for opening in openings:
+            after = bisect_left(closings, opening)
+            sections.append((opening, closings[after] if after < len(closings) else len(self.text)))
+        return sections
+
+    def background(self, position: int) -> str | None:
+        """Why the sentence at ``position`` is not the study's own account: it is about other
+        studies (OTHER_STUDY), or about what is known, or in the background section (BACKGROUND);
+        None where it is the study's."""
+        if self.in_title(position):
+            return None
+        start, end = self.sentence(position)
+        if self.vocabulary.background_other_studies.search(self.text, start, end):
+            return OTHER_STUDY
+        if self.vocabulary.background_known.search(self.text, start, end):
+            return BACKGROUND
+        if any(s <= position < e for s, e in self.background_sections):
+            return BACKGROUND
+        return None
+
+    def entity_at(self, position: int) -> _Entity | None:
+        """The entity covering ``position``, if any."""
+        at = bisect_right(self.entity_starts, position) - 1
+        while at >= 0 and self.entities[at].start > position - 200:
+            entity = self.entities[at]
+            if entity.start <= position < entity.end:
+                return entity
+            at -= 1
+        return None
+
+    def entity_ending_at(self, end: int) -> _Entity | None:
+        """A given entity whose end is ``end`` or just before it (across a gap of spaces, commas)."""
+        at = bisect_left(self.entity_starts, end) - 1
+        while at >= 0 and self.entities[at].start > end - 200:
+            entity = self.entities[at]
+            if (entity.label in GIVEN_ENTITY_LABELS and entity.end <= end
+                    and ADJACENT_GAP.fullmatch(self.text, entity.end, end)):
+                return entity
+            at -= 1
+        return None
+
+    def entities_before(self, end: int, begin: int) -> list[_Entity]:
+        """Entities that start at or after ``begin`` and end at or before ``end``."""
+        low, high = bisect_left(self.entity_starts, begin), bisect_left(self.entity_starts, end)
+        return [e for e in self.entities[low:high] if e.end <= end]
+
+    def overlaps_disease(self, start: int, end: int) -> bool:
+        at = bisect_left(self.entity_starts, end) - 1
+        while at >= 0 and self.entities[at].start > start - 200:
+            entity = self.entities[at]
+            if entity.label == "DISEASE" and entity.start < end and start < entity.end:
+                return True
+            at -= 1
+        return False
+
+    def dose_starting_at(self, position: int) -> bool:
+        at = bisect_left(self.dose_starts, position)
+        return at < len(self.doses) and self.doses[at][0] == position
+
+    def dose_ending_before(self, start: int) -> bool:
+        """An amount right before ``start``: "6 mg SQ", "400 mg/day, orally"."""
+        at = bisect_right(self.dose_ends, start) - 1
+        return at >= 0 and ADJACENT_GAP.fullmatch(self.text, self.dose_ends[at], start) is not None
+
+    @cached_property
+    def study_interventions(self) -> frozenset[str]:
+        """Names of drugs and cell products the study gives: in the title, the drug of an amount,
+        or named in a sentence of the study's own account with a verb of giving or allocation."""
+        names = set()
+        for start, end, intervention in self.doses:
+            if intervention is not None:
+                names.add(self.text[intervention[0]:intervention[1]].casefold())
+        giving_sentences = [
+            (start, end) for start, end in self.sentences
+            if self.vocabulary.giving_verb.search(self.text, start, end) and self.background(start) is None
+        ]
+        giving_starts = [s for s, _ in giving_sentences]
+        for entity in self.entities:
+            if entity.label not in GIVEN_ENTITY_LABELS:
+                continue
+            at = bisect_right(giving_starts, entity.start) - 1
+            in_giving = at >= 0 and entity.start < giving_sentences[at][1]
+            if in_giving or self.in_title(entity.start):
+                names.add(self.text[entity.start:entity.end].casefold())
+        return frozenset(names)
+
+    def is_study_intervention(self, entity: _Entity) -> bool:
+        return self.text[entity.start:entity.end].casefold() in self.study_interventions
+
+
+def _cue_before(pattern: regex.Pattern, document: _Document, start: int, window: int) -> bool:
+    """A cue in the same clause, at most ``window`` characters before ``start``, not followed by a
+    comma ("chemotherapy received, oral decontamination" lists; it does not give)."""
+    text = document.text
+    sentence_start, _ = document.sentence(start)
+    begin = max(sentence_start, start - window)
+    last = None
+    for last in pattern.finditer(text, begin, start):
+        pass
+    if last is None:
+        return False
+    gap = text[last.end():start]
+    return not CLAUSE_END.search(gap) and not gap.lstrip().startswith(",")
+
+
+def _not_given_before(document: _Document, start: int) -> bool:
+    """A phrase of measuring, requiring, excluding or of a condition before ``start`` in the same
+    clause; or of an earlier treatment, with no verb of giving after it ("previously untreated
+    patients received")."""
+    text = document.text
+    sentence_start, _ = document.sentence(start)
+    last = None
+    for last in document.vocabulary.not_given.finditer(text, max(sentence_start, start - NOT_GIVEN_WINDOW), start):
+        pass
+    if last is None or CLAUSE_END.search(text, last.end(), start):
+        return False
+    vocabulary = document.vocabulary
+    return not (vocabulary.earlier_treatment.fullmatch(last.group())
+                and vocabulary.giving_verb.search(text, last.end(), start))
+
+
+@dataclass
+class _Phrase:
+    """The words after a route word, as (start, case-folded word), up to a word that ends the phrase;
+    where the phrase ends; and where a route word coordinated with it starts ("oral or intravenous
+    lidocaine"), if one may be."""
+
+    words: list[tuple[int, str]]
+    end: int
+    coordinated: int | None = None
+
+
+def _phrase_after(candidate: _Candidate, document: _Document) -> _Phrase:
+    text = document.text
+    position = candidate.end
+    bracketed = BRACKETED.match(text, position)
+    if bracketed:
+        position = bracketed.end()
+    words = []
+    for index in range(HEAD_WORDS):
+        step = NEXT_WORD.match(text, position)
+        if step is None:
+            break
+        word = step.group("word").casefold()
+        if word in PHRASE_END and not (index == 0 and word == "of"):
+            if word in COORDINATION:
+                following = NEXT_WORD.match(text, step.end())
+                if following is not None:
+                    return _Phrase(words, position, following.start("word"))
+            break
+        words.append((step.start("word"), word))
+        position = step.end()
+    return _Phrase(words, position)
+
+
+def _names_study_intervention(candidate: _Candidate, document: _Document, words: list[tuple[int, str]]) -> bool:
+    """A study intervention in the phrase after the route ("intravenous remdesivir"; a word, not a
+    disease's, that the title or an amount shares: "oral cryotherapy" in a trial of cryotherapy), or
+    named before it in the same clause ("remdesivir intravenously", "Drug X (brand), a new oral ...")."""
+    for start, word in words:
+        entity = document.entity_at(start)
+        if entity is None:
+            if word in document.study_words:
+                return True
+        elif entity.label in GIVEN_ENTITY_LABELS and document.is_study_intervention(entity):
+            return True
+    sentence_start, _ = document.sentence(candidate.start)
+    for entity in document.entities_before(candidate.start, max(sentence_start, candidate.start - STUDY_DRUG_WINDOW)):
+        if (entity.label in GIVEN_ENTITY_LABELS and document.is_study_intervention(entity)
+                and not CLAUSE_END.search(document.text, entity.end, candidate.start)):
+            return True
+    return False
+
+
+def _before_look_alike_head(document: _Document, position: int) -> bool:
+    """A noun of anatomy, disease or a procedure next, or after one more word that names nothing
+    given ("intrathecal IgG synthesis", not "oral iron levels" where iron is a drug)."""
+    text, head = document.text, document.vocabulary.look_alike_head
+    if head.match(text, position):
+        return True
+    step = NEXT_WORD.match(text, position)
+    if step is None or step.group("word").casefold() in PHRASE_END:
+        return False
+    entity = document.entity_at(step.start("word"))
+    return (entity is None or entity.label not in GIVEN_ENTITY_LABELS) and head.match(text, step.end()) is not None
+
+
+def _word_tie(candidate: _Candidate, document: _Document, later: dict[int, str]) -> str | None:
+    """What ties a route word to an administration (UNTIED, GIVEN or STUDY), or None where the word
+    names anatomy, disease or a procedure. ``later``: start -> tie of each route word after it."""
+    text, vocabulary = document.text, document.vocabulary
+    position = candidate.end
+    bracketed = BRACKETED.match(text, position)
+    if bracketed:
+        position = bracketed.end()
+    if _before_look_alike_head(document, position):
+        return None
+    if document.in_title(candidate.start) and candidate.kind == WORD:
+        return STUDY
+    # A destination ends its phrase: what follows it is not what was given ("in the spinal cord of ...").
+    phrase = _phrase_after(candidate, document) if candidate.kind == WORD else _Phrase([], candidate.end)
+    if _names_study_intervention(candidate, document, phrase.words):
+        return STUDY
+    if any(vocabulary.given_head.match(text, start) or document.dose_starting_at(start) for start, _ in phrase.words):
+        return GIVEN
+    if phrase.coordinated in later:
+        return later[phrase.coordinated]
+    if vocabulary.given_after.match(text, phrase.end):
+        return GIVEN
+    if document.dose_ending_before(candidate.start):
+        return GIVEN
+    window = DESTINATION_CUE_WINDOW if candidate.kind == DESTINATION else GIVING_CUE_WINDOW
+    if _cue_before(vocabulary.giving_cue, document, candidate.start, window):
+        return GIVEN
+    return UNTIED
+
+
+def _refine(kept: list[_Candidate], document: _Document) -> None:
+    """Routes named by where the product goes: "an oral mucoadhesive film" is topical; a topical
+    treatment in a document on the eye is ophthalmic."""
+    vocabulary = document.vocabulary
+    for route, refined, pattern in vocabulary.refined_in_phrase:
+        for c in kept:
+            if c.route == route and any(pattern.fullmatch(w) for _, w in _phrase_after(c, document).words):
+                c.route = refined
+    for route, refined, pattern in vocabulary.refined_in_document:
+        routed = [c for c in kept if c.route == route]
+        if routed and pattern.search(document.text):
+            for c in routed:
+                c.route = refined
+
+
+def _restates(destination: _Candidate, kept: list[_Candidate], document: _Document) -> bool:
+    """Whether the clause before a destination ("... to the CSF") has already stated its route
+    ("intrathecal delivery of cells to the CSF"): one administration, one mention."""
+    begin = max(document.sentence(destination.start)[0], destination.start - RESTATED_WINDOW)
+    return any(
+        other.route == destination.route and begin <= other.start and other.end <= destination.start
+        and not CLAUSE_END.search(document.text, other.end, destination.start)
+        for other in kept
+        if other is not destination
+    )
 
 
 def _abbreviation_runs(candidates: list[_Candidate], text: str) -> list[list[_Candidate]]:
@@ -108,11 +582,41 @@ def _abbreviation_runs(candidates: list[_Candidate], text: str) -> list[list[_Ca
     return runs
 
 
-def find_routes(text: str, abbreviations: list[tuple[int, int, str]] = ()) -> list[Found]:
+def _run_is_tied(run: list[_Candidate], document: _Document) -> bool:
+    """An abbreviation run with a route noun after it, or right before it a cue, an amount or a
+    drug; or right after it a drug or a word the study gives with its amount ("IV lidocaine",
+    "IV iron 1 g")."""
+    text, vocabulary = document.text, document.vocabulary
+    first, last = run[0], run[-1]
+    if vocabulary.route_noun.match(text, last.end):
+        return True
+    if vocabulary.route_cue.search(text, max(0, first.start - CUE_WINDOW), first.start):
+        return True
+    if document.dose_ending_before(first.start) or document.entity_ending_at(first.start) is not None:
+        return True
+    after = NEXT_WORD.match(text, last.end)
+    if after is not None and after.start() == last.end:
+        entity = document.entity_at(after.start("word"))
+        if entity is not None and entity.label in GIVEN_ENTITY_LABELS:
+            return True
+        if after.group("word").casefold() in document.amount_words:
+            return True
+        amount = NEXT_WORD.match(text, after.end())
+        return amount is not None and document.dose_starting_at(amount.start("word"))  # "IV iron 1 g"
+    return False
+
+
+def find_routes(
+    text: str,
+    abbreviations: Sequence[tuple[int, int, str]] = (),
+    entities: Sequence[tuple[int, int, str]] = (),
+    doses: Sequence[tuple[int, int, tuple[int, int] | None]] = (),
+) -> list[Found]:
     """Route mentions in clean text.
 
-    ``abbreviations``: (start, end, long form) for each short-form occurrence the
-    abbreviation detector found.
+    ``abbreviations``: (start, end, long form) for each short-form occurrence the abbreviation
+    detector found. ``entities``: (start, end, label) of the lexicon's entities. ``doses``:
+    (start, end, (start, end) of its intervention or None) of each amount found.
     """
     vocabulary = route_vocabulary()
     defined = {}  # short form -> route it abbreviates, or None for a non-route definition
@@ -120,45 +624,52 @@ def find_routes(text: str, abbreviations: list[tuple[int, int, str]] = ()) -> li
         defined[text[start:end]] = vocabulary.route_of_phrase(long_form)
 
     # Most rules cannot match a given abstract; their literal prefilters say which (see resources).
-    folded = fold_for_literals(text)
+    present = vocabulary.present_literals(fold_for_literals(text))
     matches = [
         (order, rule, match)
         for order, rule in enumerate(vocabulary.rules)
-        if could_match(rule.literals, folded)
+        if rule.literals is None or not rule.literals.isdisjoint(present)
         for match in rule.pattern.finditer(text)
         if match.start() != match.end()
     ]
+    if not matches and not any(route for route in defined.values()):
+        return []
     # The look-alikes only veto, so they are searched for only where there is something to veto.
     vetoed = [
         (m.start(), m.end())
-        for pattern, literals in (vocabulary.look_alikes if matches else ())
-        if could_match(literals, folded)
+        for pattern, literals in vocabulary.look_alikes
+        if literals is None or not literals.isdisjoint(present)
         for m in pattern.finditer(text)
-    ]
+    ] if matches else []
+    document = _Document(text, vocabulary, entities, doses)
 
     candidates: list[_Candidate] = []
     for order, rule, match in matches:
         start, end = match.span()
-        if any(s < end and start < e for s, e in vetoed):
+        if any(s < end and start < e for s, e in vetoed) or document.overlaps_disease(start, end):
             continue
         word = match.group()
         if word in defined and defined[word] is None:
             continue  # "IM" defined as intestinal metaplasia
-        route = defined.get(word) or rule.route
-        needs_definition = rule.needs_definition and defined.get(word) != rule.route
-        candidates.append(_Candidate(start, end, order, route, needs_definition))
+        kind = PHRASE if rule.kind == ABBREVIATION and defined.get(word) else rule.kind
+        candidates.append(_Candidate(start, end, order, defined.get(word) or rule.route, kind))
     for start, end, _ in abbreviations:
         route = defined[text[start:end]]
         if route is not None:
-            candidates.append(_Candidate(start, end, len(vocabulary.rules), route, False))
+            candidates.append(_Candidate(start, end, len(vocabulary.rules), route, PHRASE))
 
-    accepted: list[_Candidate] = [c for c in candidates if not c.needs_definition]
-    for run in _abbreviation_runs([c for c in candidates if c.needs_definition], text):
-        noun = vocabulary.route_noun.match(text, run[-1].end)
-        cue = vocabulary.route_cue.search(text, max(0, run[0].start - CUE_WINDOW), run[0].start)
-        defined_in_run = any(defined.get(text[c.start:c.end]) for c in run)
-        if noun or cue or defined_in_run:
+    accepted = [c for c in candidates if c.kind == PHRASE]
+    for run in _abbreviation_runs([c for c in candidates if c.kind == ABBREVIATION], text):
+        if _run_is_tied(run, document):
             accepted.extend(run)
+    # Right to left, so that "oral or intravenous lidocaine" can pass the second word's tie to the first.
+    later: dict[int, str] = {}
+    for candidate in sorted((c for c in candidates if c.kind in (WORD, DESTINATION)), key=lambda c: -c.start):
+        tie = _word_tie(candidate, document, later)
+        if tie is None:
+            continue
+        candidate.tie = later[candidate.start] = tie
+        accepted.append(candidate)
 
     for candidate in accepted:
         noun = vocabulary.route_noun.match(text, candidate.end)
@@ -168,12 +679,35 @@ def find_routes(text: str, abbreviations: list[tuple[int, int, str]] = ()) -> li
     # Longest match wins; among equals, the earlier rule in routes.jsonl.
     accepted.sort(key=lambda c: (-(c.end - c.start), c.order, c.start))
     taken: list[tuple[int, int]] = []
-    found = []
+    kept: list[_Candidate] = []
     for c in accepted:
         if any(s < c.end and c.start < e for s, e in taken):
             continue
         taken.append((c.start, c.end))
-        found.append(Found(c.start, c.end, "ROUTE", {"route": c.route}))
+        kept.append(c)
+
+    kept = [c for c in kept if not (c.kind == DESTINATION and _restates(c, kept, document))]
+    _refine(kept, document)
+    for c in kept:
+        words = _phrase_after(c, document).words
+        if c.kind not in (WORD, DESTINATION):
+            c.tie = STUDY if _names_study_intervention(c, document, words) else GIVEN
+        if document.in_title(c.start):
+            continue
+        c.provisional = document.background(c.start) or ""
+        if not c.provisional and (_not_given_before(document, c.start)
+                                  or any(vocabulary.not_given_head.fullmatch(w) for _, w in words)):
+            c.provisional = NOT_GIVEN
+    stated = {c.route for c in kept if c.tie and not c.provisional}
+    if not stated:
+        # Where the study's own account states no route, what the background says of a study
+        # intervention ("Drug X, an oral kinase inhibitor, ...") is the study's route.
+        stated = {c.route for c in kept if c.tie == STUDY and c.provisional in (BACKGROUND, NOT_GIVEN)}
+    found = [
+        Found(c.start, c.end, "ROUTE", {"route": c.route})
+        for c in kept
+        if c.route in stated
+    ]
     return sorted(found, key=lambda f: f.start)
 
 
@@ -188,7 +722,14 @@ class RouteExtractor:
                 long_form = short._.long_form
                 if long_form is not None:
                     abbreviations.append((short.start_char, short.end_char, str(long_form)))
-        write_spans(doc, self.spans_key, find_routes(doc_text(doc), abbreviations))
+        entities = [(s.start_char, s.end_char, s.label_) for s in doc.spans[ENTITIES]] if ENTITIES in doc.spans else []
+        doses = []
+        for span in doc.spans[DOSES] if DOSES in doc.spans else ():
+            values = span._.trialfacts or {}
+            intervention = values.get("intervention")
+            doses.append((values.get("start", span.start_char), values.get("end", span.end_char),
+                          (intervention["start"], intervention["end"]) if intervention else None))
+        write_spans(doc, self.spans_key, find_routes(doc_text(doc), abbreviations, entities, doses))
         return doc
 
 
