@@ -192,6 +192,55 @@ POSITIVES = [
     ("2 × 10^6 MSC-NTF/kg", [("2 × 10^6 MSC-NTF/kg", 2e6, None, None, "cells/kg", None)]),
     ("1 × 10^6 MSC-NTF cells/kg", [("1 × 10^6 MSC-NTF cells/kg", 1e6, None, None, "cells/kg", None)]),
     ("5 × 10^6 MSC-IL10 cells", [("5 × 10^6 MSC-IL10 cells", 5e6, None, None, "cells", None)]),
+    # What the amount is of, written inside the unit, and which body weight or surface it is per.
+    ("a target of 1.4 g protein/kg IBW daily", [("1.4 g protein/kg IBW daily", 1.4, None, None, "g/kg/day", None)]),
+    ("600 mg elemental calcium/day", [("600 mg elemental calcium/day", 600.0, None, None, "mg/day", None)]),
+    ("somatropin 0.2 U/kg IBW/week", [("0.2 U/kg IBW/week", 0.2, None, None, "U/kg/week", None)]),
+    ("insulin 0.5 units/kg ideal body weight per day",
+     [("0.5 units/kg ideal body weight per day", 0.5, None, None, "U/kg/day", None)]),
+    ("docetaxel 60 mg per square metre of body-surface area",
+     [("60 mg per square metre of body-surface area", 60.0, None, None, "mg/m2", None)]),
+    ("3 mg per kilogram of body weight", [("3 mg per kilogram of body weight", 3.0, None, None, "mg/kg", None)]),
+    ("1 mg/kg body-weight", [("1 mg/kg body-weight", 1.0, None, None, "mg/kg", None)]),
+    ("1.5 mg × kg(-1) × h(-1)", [("1.5 mg × kg(-1) × h(-1)", 1.5, None, None, "mg/kg/h", None)]),
+    # "daily" or "weekly" right after a per-weight or per-surface unit is a rate; after a plain unit,
+    # or with a count before it, a frequency.
+    ("5 mg/kg daily for 5 days", [("5 mg/kg daily", 5.0, None, None, "mg/kg/day", None)]),
+    ("paclitaxel 80 mg/m2 weekly", [("80 mg/m2 weekly", 80.0, None, None, "mg/m2/week", None)]),
+    ("5 mg/kg twice daily", [("5 mg/kg", 5.0, None, None, "mg/kg", "twice daily")]),
+    ("prednisone 50 mg daily", [("50 mg", 50.0, None, None, "mg", "daily")]),
+    # Million units with a space, two doses joined by "+", levels rising by commas, suspended hyphens.
+    ("interferon beta 9 M IU three times weekly", [("9 M IU", 9e6, None, None, "IU", "three times weekly")]),
+    ("(2 g+0.25 g every 8 hours)",
+     [("2 g", 2.0, None, None, "g", None), ("0.25 g", 0.25, None, None, "g", "every 8 hours")]),
+    ("cumulative doses of 10, 40, 160 micrograms",
+     [("10", 10.0, None, None, "ug", None), ("40", 40.0, None, None, "ug", None),
+      ("160 micrograms", 160.0, None, None, "ug", None)]),
+    ("(30, 20, 5 mg)", [("5 mg", 5.0, None, None, "mg", None)]),
+    ("75- and 150-mg doses", [("75", 75.0, None, None, "mg", None), ("150-mg", 150.0, None, None, "mg", None)]),
+    ("10-, 20-, or 40-mg tablets",
+     [("10", 10.0, None, None, "mg", None), ("20", 20.0, None, None, "mg", None),
+      ("40-mg", 40.0, None, None, "mg", None)]),
+    # A number that numbers a day or a cycle is no amount, nor the first of a list.
+    ("375 mg on day 1 and 125 mg on days 2 to 5",
+     [("375 mg", 375.0, None, None, "mg", None), ("125 mg", 125.0, None, None, "mg", None)]),
+    ("at week 12, 5 mg", [("5 mg", 5.0, None, None, "mg", None)]),
+    # Radiation converted to Gy; viral particles; per dose kept as written, per injection dropped.
+    ("4000 rads of radiation", [("4000 rads", 40.0, None, None, "Gy", None)]),
+    ("180 cGy per fraction", [("180 cGy", 1.8, None, None, "Gy", None)]),
+    ("1 × 10^11 viral particles", [("1 × 10^11 viral particles", 1e11, None, None, "vp", None)]),
+    ("3 × 10^10 vp/mL", [("3 × 10^10 vp/mL", 3e10, None, None, "vp/mL", None)]),
+    ("2 × 10^9 PFU/ml", [("2 × 10^9 PFU/ml", 2e9, None, None, "PFU/mL", None)]),
+    ("two doses of vaccine (10 µg / dose)", [("10 µg / dose", 10.0, None, None, "ug/dose", None)]),
+    ("gentamicin 2.5 mg/kg/dose", [("2.5 mg/kg/dose", 2.5, None, None, "mg/kg/dose", None)]),
+    ("2 mL/injection", [("2 mL/injection", 2.0, None, None, "mL", None)]),
+    ("100 units per infusion", [("100 units per infusion", 100.0, None, None, "U", None)]),
+    # A growth factor named "-CSF" is no cerebrospinal fluid.
+    ("G-CSF (5 μg/kg/day) for 5 days", [("5 μg/kg/day", 5.0, None, None, "ug/kg/day", None)]),
+    ("GM-CSF 250 mcg/m2 on days 1-5", [("250 mcg/m2", 250.0, None, None, "ug/m2", None)]),
+    # A group named by its dose and drug is a dose even where a result is reported of it.
+    ("the mean difference between the 20-mg/d drugamab and placebo groups was 3 points",
+     [("20-mg/d", 20.0, None, None, "mg/day", None)]),
 ]
 
 
@@ -282,6 +331,20 @@ NEGATIVES = [
     "2 × 10^6 MSC-treated patients",
     "1,000 patients with stem cells",
     "2000 donor cells",
+    # A strength per puff, actuation or tablet; a result with its spread; a mean of what was taken.
+    "(inhaler, 20 micrograms/puff)",
+    "salbutamol 100 µg per actuation",
+    "metformin 500 mg per tablet",
+    "a 2 mg/capsule formulation",
+    "greatest with the combination (335.2 ml, SE 24.6)",
+    "largest in arm A (120 mg, SD 15)",
+    "Mean total doses of drugone, drugtwo and drugthree were 443, 45 and 4.4 micrograms kg-1, respectively",
+    "the median cumulative amount of opioid was 12 mg",
+    "Blood loss was 300 mL in both groups",
+    "CSF (5 mL) was collected",
+    # Concentrations stay levels, after counted particles too when they are cells.
+    "5 × 10^6 cells/mL",
+    "a 2 mg/mL suspension",
     # A count with no unit and no counted dose before it.
     "15 ± 4.5 × 10^6",
     "141x10^6 and 188x10^6",
@@ -294,11 +357,25 @@ def test_not_doses(text):
     assert _doses(text) == []
 
 
-def _entities(text, names):
-    return [(m.start(), m.end(), name) for name in names for m in regex.finditer(regex.escape(name), text)]
+def _entities(text, names, label="DRUG"):
+    """(start, end, label) of every occurrence of each name; a name written "name:LABEL" takes that label."""
+    entities = []
+    for name in names:
+        name, _, own_label = name.partition(":")
+        entities += [(m.start(), m.end(), own_label or label) for m in regex.finditer(regex.escape(name), text)]
+    return entities
 
 
+def _named(text, names=()):
+    found = find_doses(text, _entities(text, names))
+    return [None if f.values["intervention"] is None
+            else text[f.values["intervention"]["start"]:f.values["intervention"]["end"]] for f in found]
+
+
+# (text, lexicon entities, the intervention name of each dose in order). Names are the lexicon's drugs
+# (given here), the word lists' names (placebo, saline, substances, INN stems, salts) and product codes.
 INTERVENTIONS = [
+    # The name the amount is attached to, before or after it.
     ("riluzole 50 mg twice daily", ["riluzole"], ["riluzole"]),
     ("50 mg of riluzole", ["riluzole"], ["riluzole"]),
     ("Patients received 15 ± 4.5 × 10^6 of BM-MSCs via lumbar puncture", ["BM-MSCs"], ["BM-MSCs"]),
@@ -308,18 +385,128 @@ INTERVENTIONS = [
     ("1.5 mg/kg of preoperative IV lidocaine", ["lidocaine"], ["lidocaine"]),
     ("ketamine at a dose of 0.15 mg/kg", ["ketamine"], ["ketamine"]),
     ("0.15 mg/kg ketamine", ["ketamine"], ["ketamine"]),
+    ("received 400 mg hydroxychloroquine", ["hydroxychloroquine"], ["hydroxychloroquine"]),
     ("single oral doses of 1, 5, and 10 mg of asimadoline", ["asimadoline"], ["asimadoline"] * 3),
     ("perindopril 2 mg/indapamide 0.625 mg", ["perindopril", "indapamide"], ["perindopril", "indapamide"]),
-    ("riluzole was stopped. Patients received 50 mg", ["riluzole"], [None]),
+    ("two doses (60 and 80 mg) of plain bupivacaine", ["bupivacaine"], ["bupivacaine", "bupivacaine"]),
+    ("the 60- and 80-mg doses of preservative-free lidocaine", ["lidocaine"], ["lidocaine", "lidocaine"]),
+    ("a further 5 mL i.v. of the saline solution", [], ["saline"]),
+    # A form or route word between the name and its amount.
+    ("the LA depot 3.75 mg", ["LA"], ["LA"]),
+    ("ketamine i.v. 0.15 mg/kg", ["ketamine"], ["ketamine"]),
+    ("naloxone nasal spray 4 mg", ["naloxone"], ["naloxone"]),
+    # "of" after the amount names its drug even with another drug before it.
+    ("after warfarin was stopped, patients received 40 mg of enoxaparin", ["warfarin", "enoxaparin"], ["enoxaparin"]),
+    # An amount joined to another with a name shares it, in either direction.
+    ("5 mg and 10 mg of apixaban", ["apixaban"], ["apixaban", "apixaban"]),
+    # Otherwise the closest name before it: in its sentence, else earlier.
+    ("cefepime 6 g/day (2 g every 8 hours)", ["cefepime"], ["cefepime", "cefepime"]),
+    ("Enalapril was titrated to an average of 20 mg/day. Amlodipine controlled 70% at 7.5 mg/day",
+     ["Enalapril", "Amlodipine"], ["Enalapril", "Amlodipine"]),
+    ("Volunteers took oseltamivir. For treatment, the same drug was given (75 mg or 150 mg)",
+     ["oseltamivir"], ["oseltamivir", "oseltamivir"]),
+    ("riluzole was stopped. Patients received 50 mg", ["riluzole"], ["riluzole"]),
+    # With no name before it, the first one after it in its clause; none beyond.
+    ("A 600 mg loading dose was followed by 300 mg daily of clopidogrel", ["clopidogrel"], ["clopidogrel"] * 2),
+    ("A 600 mg loading dose was given; clopidogrel was the comparator", ["clopidogrel"], [None]),
     ("50 mg twice daily", [], [None]),
+    # As many names listed as amounts, with "respectively": paired in order.
+    ("Amlodipine and valsartan were given at 5 and 160 mg, respectively", ["Amlodipine", "valsartan"],
+     ["Amlodipine", "valsartan"]),
+    ("Patients received ketamine, morphine, or saline in doses of 0.5 mg/kg, 0.1 mg/kg and 5 mL, respectively",
+     ["ketamine", "morphine"], ["ketamine", "morphine", "saline"]),
+    ("fentanyl or sufentanil (1 μg/kg or 0.1 μg/kg, respectively)", ["fentanyl", "sufentanil"],
+     ["fentanyl", "sufentanil"]),
+    # Placebo, vehicle and saline are names only where the amount is attached to them.
+    ("placebo (5 mL)", [], ["placebo"]),
+    ("20 mL of normal saline", [], ["normal saline"]),
+    ("Patients received placebo or 10 mg of the study drug", [], [None]),
+    ("Volunteers took oseltamivir or matching placebo. Later, 20 mg was given", ["oseltamivir"], ["oseltamivir"]),
+    # A cell dose names its product in its unit; else it takes the closest cell product before it.
+    ("one group of dose of 2 millions of BMSC for kilogram of weight", [], ["BMSC"]),
+    ("a booster with 10 (7) irradiated autologous tumour cells", [], ["irradiated autologous tumour cells"]),
+    ("vaccinations contained 10 (7) BCG organisms", [], ["BCG organisms"]),
+    ("MSCs were given after cyclophosphamide 50 mg/kg. The dose was 2 × 10^6 cells/kg",
+     ["MSCs:CELL_PRODUCT", "cyclophosphamide"], ["cyclophosphamide", "MSCs"]),
+    ("MSC-NTF cells (1.5 × 10^6 MSCs/kg)", ["MSC-NTF cells:CELL_PRODUCT"], ["MSC-NTF cells"]),
+    # Names the lexicon lacks: substances, INN stems, salts.
+    ("with nicotine, 1.2 mg", [], ["nicotine"]),
+    ("arginine (30 g) was infused", [], ["arginine"]),
+    ("one injection of secretin (2 IU/kg)", [], ["secretin"]),
+    ("vitamin D3 (50,000 IU weekly)", [], ["vitamin D3"]),
+    ("received 10 million units alpha-2a IFN", [], ["IFN"]),
+    ("bimagrumab 10 mg/kg every 4 weeks", [], ["bimagrumab"]),
+    ("Ensitrelvir 125 mg once daily", [], ["Ensitrelvir"]),
+    ("cefdinir 300 mg twice daily", [], ["cefdinir"]),
+    ("Ozagrel Hydrochloride (400 mg/day, orally)", [], ["Ozagrel Hydrochloride"]),
+    ("magnesium sulfate 4 g over 20 minutes", [], ["magnesium sulfate"]),
+    ("750 rads of intraoperative beta radiation", [], ["beta radiation"]),
+    # Words that end like a stem, measured analytes and salts after a common word are no names.
+    ("In April 20 mg was given", [], [None]),
+    ("Serum calcium was low; then 1 g was given", [], [None]),
+    ("With low sodium, patients took 5 mg", [], [None]),
+    ("potassium chloride 20 mmol", [], ["potassium chloride"]),
+    # A token shaped like a product code, right next to the amount; its later mentions are names too.
+    ("micronized E2 (0.5 mg) or micronized P4 (100 mg)", [], ["E2", "P4"]),
+    ("received 100 ml SFI (study group)", [], ["SFI"]),
+    ("cohorts for HYNR-CS-Allo inj., 0.25 × 10^6 cells/kg. The first cohort will be 0.5 × 10^6 cells/kg",
+     [], ["HYNR-CS-Allo", "HYNR-CS-Allo"]),
+    ("The study drug AZD7442 (300 mg) was injected", [], ["AZD7442"]),
+    # Routes, frequencies, days and groups are no product codes.
+    ("IV (10 mg)", [], [None]),
+    ("G1 (5 mg/kg) and G2 (10 mg/kg)", [], [None, None]),
+    ("100 mg/m2 D1 and D8", [], [None]),
+    ("then 200 mg Q3W and 5 mg BID", [], [None, None]),
+    ("Patients took 50 mg HCTZ daily", [], ["HCTZ"]),
+    # A name never reaches across a sentence end.
+    ("the average dose of 31.7 mg/daily. Amlodipine controlled 75%", ["Amlodipine"], [None]),
 ]
 
 
 @pytest.mark.parametrize("text, names, expected", INTERVENTIONS, ids=[t for t, _, _ in INTERVENTIONS])
 def test_intervention_is_the_named_drug(text, names, expected):
-    found = find_doses(text, _entities(text, names))
-    named = [f.values["intervention"] for f in found]
-    assert [None if n is None else text[n["start"]:n["end"]] for n in named] == expected
+    assert _named(text, names) == expected
+
+
+def test_disease_and_scale_mentions_are_no_names():
+    text = "ALS-5 (2 mL) was injected."
+    assert _named(text) == ["ALS-5"]
+    found = find_doses(text, not_names=[(0, 5)])
+    assert [f.values["intervention"] for f in found] == [None]
+
+
+# Through the whole pipeline: abbreviations the document defines name the dose where their long form
+# holds a drug or a product word; others (a scale, a trial name) do not.
+PIPELINE_INTERVENTIONS = [
+    ("Patients were randomised to Shenfu Injection (SFI) or saline. They received 100 ml SFI daily.", ["SFI"]),
+    ("Chloroquine diphosphate (CQ) was given: 600 mg CQ twice daily for 10 days.", ["CQ"]),
+    ("Whole-brain radiotherapy (WBRT) was planned. WBRT (10 fractions of 3 Gy) followed.", ["WBRT"]),
+    ("Interferon (IFN) was given. Patients received 9 million units alpha-2a IFN i.m.", ["IFN"]),
+    ("Pain on a visual analogue scale (VAS) was recorded. The VAS 5 mg group was small.", [None]),
+    ("Patients received somatostatin-UCB 250 mcg i.v. bolus, then infusion at a rate of 6 mg/d.",
+     ["somatostatin-UCB", "somatostatin-UCB"]),
+    ("Adults received vitamin D3 (50,000 IU weekly) or placebo for 8 weeks.", ["vitamin D3"]),
+    ("Patients were randomly assigned to tocilizumab 8 mg/kg intravenously or usual care.", ["tocilizumab"]),
+]
+
+
+@pytest.mark.parametrize("raw, expected", PIPELINE_INTERVENTIONS, ids=[r for r, _ in PIPELINE_INTERVENTIONS])
+def test_intervention_through_the_pipeline(extractor, raw, expected):
+    record = extractor.extract_text(raw, "t")
+    assert [d.intervention.text if d.intervention else None for d in record.doses] == expected
+    for dose in record.doses:
+        if dose.intervention:
+            assert raw[dose.intervention.start:dose.intervention.end] == dose.intervention.text
+
+
+def _as_model_values(values, text, to_raw=None):
+    """A dose's values as the output model takes them: the intervention with its text."""
+    values = dict(values)
+    named = values["intervention"]
+    if named is not None:
+        start, end = to_raw(named["start"], named["end"]) if to_raw else (named["start"], named["end"])
+        values["intervention"] = {"text": text[start:end], "start": start, "end": end}
+    return values
 
 
 def test_values_have_exactly_the_dose_keys():
@@ -349,26 +536,29 @@ def test_through_the_cleaner(raw, span, value, value_max, spread, unit):
     assert raw[start:end] == span
     assert (found.values["value"], found.values["value_max"], found.values["spread"], found.values["unit"]) == (
         value, value_max, spread, unit)
-    Dose(text=span, start=start, end=end, **found.values)  # the output model accepts it
+    Dose(text=span, start=start, end=end, **_as_model_values(found.values, raw, clean.to_raw))  # the model accepts it
 
 
 def test_component_reads_intervention_entities():
     nlp = spacy.blank("en")
     nlp.add_pipe("trialfacts_dose")
-    doc = nlp.make_doc("Patients took riluzole 50 mg twice daily and 5 mL of placebo.")
-    doc.spans[ENTITIES] = [doc.char_span(14, 22, label="DRUG"), doc.char_span(53, 60, label="DISEASE")]
+    doc = nlp.make_doc("Patients took riluzole 50 mg twice daily and ALS-5 (2 mL).")
+    doc.spans[ENTITIES] = [doc.char_span(14, 22, label="DRUG"), doc.char_span(45, 50, label="DISEASE")]
     doc = nlp.get_pipe("trialfacts_dose")(doc)
     payloads = read_spans(doc, DOSES)
+    # The disease mention is no name: the volume takes the closest drug before it.
     assert [(p["start"], p["end"], p["unit"], p["intervention"]) for p in payloads] == [
-        (23, 28, "mg", {"start": 14, "end": 22}), (45, 49, "mL", None)]
+        (23, 28, "mg", {"start": 14, "end": 22}), (52, 56, "mL", {"start": 14, "end": 22})]
 
 
 def test_component_without_entities():
     nlp = spacy.blank("en")
     nlp.add_pipe("trialfacts_dose")
-    doc = nlp("Patients received 15 ± 4.5 × 10^6 of BM-MSCs.")
-    (payload,) = read_spans(doc, DOSES)
-    assert payload["value"] == 1.5e7 and payload["intervention"] is None
+    doc = nlp("Patients received 15 ± 4.5 × 10^6 of BM-MSCs. Then 2 mg was given.")
+    first, second = read_spans(doc, DOSES)
+    # The cell noun names the product, and is a mention for the doses after it.
+    assert first["value"] == 1.5e7 and first["intervention"] == {"start": 37, "end": 44}  # BM-MSCs
+    assert second["intervention"] == {"start": 37, "end": 44}
 
 
 TOKENS = ["1", "0", "10", "0.5", ".5", "0·3", "1,000", "0. 25", "0,5", "-", "±", "+/-", "×", "x", "10^6", "10(6)",
@@ -386,7 +576,7 @@ def test_any_token_soup_gives_valid_doses(tokens, sep):
         assert 0 <= found.start < found.end <= len(text)
         span = text[found.start:found.end]
         assert span == span.strip()
-        Dose(text=span, start=found.start, end=found.end, **found.values)
+        Dose(text=span, start=found.start, end=found.end, **_as_model_values(found.values, text))
 
 
 # Inputs built to make a backtracking engine blow up must finish in linear time.
@@ -403,6 +593,10 @@ ADVERSARIAL = [
     "-" * 100_000 + "1 mg",
     "1" + " " * 100_000 + "mg",
     "(" * 100_000 + "1 mg",
+    # Names: many product codes, each tied to its own amount, and one name repeated.
+    "".join(f"AB{i} 5 mg, " for i in range(10_000)),
+    "placebo 5 mL and " * 10_000,
+    "nicotine " * 50_000 + "5 mg",
 ]
 
 

@@ -4,26 +4,31 @@ The grammar is one or more amounts (a quantity, a range "1-2", or a spread "15 �
 unit written once, composed from the shared number pieces. Units and their per-denominators come
 from patterns/units.json and are normalized to GOLD.md's names ("mg per day" -> "mg/day",
 "ml min (-1) kg (-1)" -> "mL/min/kg"). A power of ten or "million" applies to every number before it
-("15 ± 4.5 × 10^6" -> 1.5e7 ± 4.5e6). Amounts in a unit of concentration ("mg/dL", "ng ml (-1)") are
-levels measured in participants and never doses; so are amounts whose context says so (words in
-patterns/dose_context.jsonl: "serum creatinine 1.2 mg", "blood loss 300 mL"). How often a dose is
-given is read from patterns/dose_frequencies.jsonl, and the drug or cell product it belongs to from
-the lexicon's entity spans, where the text ties them ("riluzole 50 mg", "50 mg of riluzole").
+("15 ± 4.5 × 10^6" -> 1.5e7 ± 4.5e6), and a converted unit its factor ("4000 rads" -> 40 Gy). Amounts
+in a unit of concentration ("mg/dL", "ng ml (-1)") are levels measured in participants and never doses;
+so are amounts whose context says so (words in patterns/dose_context.jsonl: "serum creatinine 1.2 mg",
+"blood loss 300 mL", "20 micrograms/puff", "Mean total doses ... were"). How often a dose is given is
+read from patterns/dose_frequencies.jsonl; which intervention it is of, by dose_interventions, from the
+lexicon's entities, the word lists and the text around the amount ("riluzole 50 mg", "50 mg of
+riluzole", "vitamin D3 (50,000 IU)", the closest name before it).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+import numpy
 import regex
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.spans import DOSES, ENTITIES, Found, doc_text, write_spans
-from ..resources import load_mapping, load_rules
+from ..resources import Literals, could_match, fold_for_literals, load_mapping, load_rules, required_literals
+from .dose_interventions import DoseTie, Name, is_listed_word, resolve, word_starts
 from .numbers import (
     DECIMAL,
     E_NOTATION,
@@ -38,7 +43,7 @@ from .numbers import (
     power_of_ten_exponent,
 )
 
-# Entity labels (written by the lexicon component) that can receive a dose.
+# Entity labels (written by the lexicon component) that can receive a dose; the others name no intervention.
 INTERVENTION_LABELS = ("DRUG", "CELL_PRODUCT")
 
 # Case-insensitive patterns use simple case folding ("(?-f)"): V1's default full folding (where
@@ -85,18 +90,25 @@ RANGE_JOINER = r"(?: ?- ?| to )"
 BRACKETED_AMOUNT = rf"\( ?{QUANTITY}(?:{PLUS_MINUS}|{RANGE_JOINER}){QUANTITY} ?\){TIMES}{DOSE_POWER}"
 AMOUNT = rf"(?:{BRACKETED_AMOUNT}|{QUANTITY}(?:{PLUS_MINUS}{QUANTITY}|{RANGE_JOINER}{QUANTITY})?)"
 
-# Between amounts of a list sharing one unit: "1, 5, and 10 mg", "5 or 10 mg", "7.5 vs. 3.75 mg", and
-# the parts of a fixed-dose combination, "codeine/acetaminophen 30/500 mg".
-LIST_JOINER = r"(?: ?, ?(?:and |or )?| ?,? (?:and|or|vs\.?|versus) | ?/ ?)"
+# Between amounts of a list sharing one unit: "1, 5, and 10 mg", "5 or 10 mg", "7.5 vs. 3.75 mg", the
+# parts of a fixed-dose combination, "codeine/acetaminophen 30/500 mg", and a suspended hyphen,
+# "60- and 80-mg doses".
+LIST_JOINER = r"(?: ?, ?(?:and |or )?| ?,? (?:and|or|vs\.?|versus) | ?/ ?|-,? (?:and |or )?)"
 
 # Where an amount can start. The lookahead lets the engine skip every position that cannot start a
 # number (3x faster on abstracts). A number inside a range or a change is no start ("-0.5 units",
-# "10^-3"); nor is a list item after the first: the match from the first number already tried it,
-# and trying again from every item would make "1, 1, 1, ..." cost the list length at each item.
-PREVIOUS_LIST_ITEM = rf"(?<![\w.·+/^-])\d[\d.,·]{{0,12}}{LIST_JOINER}"
+# "10^-3"), nor one after a "+" that is a sign (one right after a unit joins two doses: "4 g+0.5 g");
+# nor is a list item after the first: the match from the first number already tried it, and trying
+# again from every item would make "1, 1, 1, ..." cost the list length at each item. A number that
+# numbers a time point or a step is no amount, and so no first list item either ("375 mg on day 1
+# and 125 mg").
+TIME_POINT_BEFORE = r"(?<!\b(?:day|week|month|year|cycle|hour|visit|phase|grade|stage|step) )"
+PREVIOUS_LIST_ITEM = rf"(?<![\w.·+/^-]){TIME_POINT_BEFORE}\d[\d.,·]{{0,12}}{LIST_JOINER}"
 # (The first lookahead holds no letter, and outside the case-insensitive mode the engine tries it
 # at each position of the text almost twice as fast.)
-AMOUNT_START = rf"(?-i:(?=[\d.·]|\( ?\d))(?<![-+/^])(?<!{PREVIOUS_LIST_ITEM})"
+AMOUNT_START = (
+    rf"(?-i:(?=[\d.·]|\( ?\d))(?<![-/^])(?<!(?<![^\W\d_])\+){TIME_POINT_BEFORE}(?<!{PREVIOUS_LIST_ITEM})"
+)
 # Likewise a unit starts with a letter or the micro sign; checked before trying the long alternations.
 UNIT_START = r"(?=[^\W\d_])"
 
@@ -107,18 +119,27 @@ UNIT_START = r"(?=[^\W\d_])"
 PER = r"(?: ?/ ?| per | a )"
 PER_WEIGHT = r"(?: ?/ ?| per )"
 # A denominator written as a negative power: "ml min (-1) kg (-1)", "mg kg-1 day-1", "mg·kg^-1".
-NEGATIVE_POWER_JOIN = r"(?: ?[·.] ?| )"
+NEGATIVE_POWER_JOIN = r"(?: ?[·.×*] ?| x | )"
 NEGATIVE_ONE = r"(?: ?\( ?-1 ?\)|-1|\^ ?-1|\^ ?\( ?-1 ?\)|⁻¹)(?!\d)"
 # "mg m-2", "mg·m^-2": per square metre of body surface as a negative power.
 PER_SQUARE_METRE = r"(?P<den>m)(?: ?\( ?-2 ?\)|-2|\^ ?-2|\^ ?\( ?-2 ?\)|⁻²)(?!\d)"
 
-# Million units, as interferon doses are written: "3 MIU three times weekly", "9 MU". Capitals only
-# ("mU" is a milli-unit, a lab unit).
-MILLION_UNITS = {"MIU": "IU", "MU": "U"}
+# Million units, as interferon doses are written: "3 MIU three times weekly", "9 MU", "9 M IU". Capitals
+# only ("mU" is a milli-unit, a lab unit).
+MILLION_UNITS = {"MIU": "IU", "MU": "U", "M IU": "IU"}
 
-# "125 mg/body", "400 mg per dose", "5 mL/injection": per person or per administration, which adds
-# nothing to the unit: the amount given each time is the dose (GOLD.md's denominators are kg, m2 and time).
-PER_PERSON = r"(?: ?/ ?| per )(?:body|person|patient|subject|head|dose|injection|infusion|administration|cycle|course)(?!\w)"
+# "125 mg/body", "5 mL/injection": per person or per administration, which adds nothing to the unit:
+# the amount given each time is the dose. "per dose" alone is kept, as GOLD.md's reviewers write it
+# ("10 ug / dose" -> ug/dose); see docs/annotation.md 8.
+PER_PERSON = r"(?: ?/ ?| per )(?:body|person|patient|subject|head|injection|infusion|administration|cycle|course)(?!\w)"
+
+# What the amount is of, written between the unit and its denominator: "1.2 g protein/kg", "500 mg
+# elemental calcium/day". Read only where a denominator follows; not a word of frequency ("10 mg
+# twice/day" is no unit of twice).
+SUBSTANCE_WORD = (
+    r"(?!(?:and|or|of|per|in|to|for|with|at|by|on|a|an|the|once|twice|thrice|times?|every|each|daily|weekly"
+    r"|patients?|subjects?|participants?|doses?)\b)[^\W\d_][\w-]{0,20}"
+)
 
 # Words allowed between a count and its cell noun: "10^7 irradiated autologous tumour cells"; not
 # words that end a noun phrase ("1,000 patients with stem cells"). Only after a power of ten or a
@@ -134,8 +155,9 @@ CELL_SOURCE = r"(?:[A-Za-z0-9+]{1,10}-)?"
 # (secreting neurotrophic factors), "MSC-IL10". Capitals only, so "MSC-treated" is no suffix.
 CELL_SUFFIX = r"(?:-(?-i:[A-Z][A-Z0-9]{1,7})(?![\w-]))?"
 
-# The end of a unit: not inside a word, nor an abbreviation ("22071 U.S. physicians").
-UNIT_END = r"(?![\w+]|\.[^\W\d_]\.)"
+# The end of a unit: not inside a word, nor an abbreviation ("22071 U.S. physicians"), nor a marker
+# glued to it ("CD34+"); a "+" before a number joins the next dose ("4 g+0.5 g").
+UNIT_END = r"(?!\w|\+(?!\d)|\.[^\W\d_]\.)"
 
 # What makes an amount a concentration, right after the unit: "mg/dL", "ng ml (-1)", "µg/g", "mg%",
 # "10^9/L". Concentrations are measured in participants (or describe a formulation), never doses;
@@ -163,6 +185,8 @@ class _Grammar:
     quantity_parts: regex.Pattern
     base_of: dict  # surface form (lower-cased unless case-sensitive) -> canonical unit
     denominator_of: dict
+    factor_of: dict  # surface form of a converted unit ("cGy", "rads") -> its factor to the canonical unit
+    generic_cells: frozenset  # cell nouns that name no product ("cells", "viable cells"), lower-cased
 
 
 def _alternation(forms: Iterable[str], case_sensitive: frozenset) -> str:
@@ -176,38 +200,67 @@ def _alternation(forms: Iterable[str], case_sensitive: frozenset) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+# Cell nouns that say only that cells were counted; the others ("BM-MSCs", "BMSC") name the product.
+GENERIC_CELL_NOUNS = ("cells", "cell", "viable cells", "nucleated cells", "total nucleated cells", "TNC",
+                      "organisms", "mononuclear cells", "stem cells")
+
+
 @lru_cache(maxsize=None)
 def _grammar() -> _Grammar:
     units = load_mapping("units.json")
     case_sensitive = frozenset(units.get("case_sensitive", []))
-    base_of, denominator_of = {}, {}
+
+    def key(form: str) -> str:
+        return form if form in case_sensitive else form.lower()
+
+    base_of, denominator_of, factor_of = {}, {}, {}
     for canonical, forms in units["units"].items():
         for form in forms:
-            base_of[form if form in case_sensitive else form.lower()] = canonical
+            base_of[key(form)] = canonical
+    for converted in units.get("converted", {}).values():
+        for form in converted["forms"]:
+            base_of[key(form)] = converted["unit"]
+            factor_of[key(form)] = converted["factor"]
     for canonical, forms in units["denominators"].items():
         for form in forms:
-            denominator_of[form if form in case_sensitive else form.lower()] = canonical
+            denominator_of[key(form)] = canonical
+    counted_only = units.get("counted_only", {})  # denominator -> the units it may follow
+    counted_units = {u for following in counted_only.values() for u in following}
     cell_forms = list(units["units"]["cells"])
-    mass_forms = [f for c, forms in units["units"].items() if c != "cells" for f in forms]
-    denominator = _alternation((f for forms in units["denominators"].values() for f in forms), case_sensitive)
+    counted_forms = [f for c in sorted(counted_units) for f in units["units"][c]]
+    mass_forms = [f for c, forms in units["units"].items() if c != "cells" and c not in counted_units for f in forms]
+    mass_forms += [f for converted in units.get("converted", {}).values() for f in converted["forms"]]
+    denominator = _alternation(
+        (f for d, forms in units["denominators"].items() if d not in counted_only for f in forms), case_sensitive)
+    counted_denominator = _alternation(
+        (f for d, forms in units["denominators"].items() for f in forms), case_sensitive)
 
     weight = _alternation(units["denominators"]["kg"], case_sensitive)
-    per_part = (
-        rf"(?:{PER}(?P<den>{denominator}){UNIT_END}| for (?P<den>{weight}){UNIT_END}"
-        rf"|{NEGATIVE_POWER_JOIN}(?P<den>{denominator}){NEGATIVE_ONE}|{NEGATIVE_POWER_JOIN}{PER_SQUARE_METRE})"
-    )
-    per_parts = rf"(?:{per_part}){{0,3}}(?:{PER_PERSON})?"
+
+    def per_parts_of(denominators: str) -> str:
+        per_part = (
+            rf"(?:{PER}(?P<den>{denominators}){UNIT_END}| for (?P<den>{weight}){UNIT_END}"
+            rf"|{NEGATIVE_POWER_JOIN}(?P<den>{denominators}){NEGATIVE_ONE}|{NEGATIVE_POWER_JOIN}{PER_SQUARE_METRE})"
+        )
+        return rf"(?:{per_part}){{0,3}}(?:{PER_PERSON})?"
+
+    per_parts = per_parts_of(denominator)
+    counted_per_parts = per_parts_of(counted_denominator)
     # A cell count may say what was counted after "of" ("15 ± 4.5 × 10^6 of BM-MSCs"); the span then
     # ends at the amount (docs/annotation.md 4.1) unless a denominator follows.
     cell_unit = (
         rf"(?P<of>of (?:the )?)?(?P<modifiers>(?:{CELL_MODIFIER} ){{0,3}})"
-        rf"{CELL_SOURCE}(?P<base>{_alternation(cell_forms, case_sensitive)}){CELL_SUFFIX}{UNIT_END}(?!-){per_parts}"
+        rf"(?P<cell_noun>{CELL_SOURCE}(?P<base>{_alternation(cell_forms, case_sensitive)}){CELL_SUFFIX}){UNIT_END}(?!-)"
+        rf"{per_parts}"
     )
-    million_units = "|".join(MILLION_UNITS)
+    million_units = "|".join(sorted(MILLION_UNITS, key=len, reverse=True))
+    # "1.2 g protein/kg": words between the unit and a denominator that must follow them.
+    substance = rf"(?:(?: {SUBSTANCE_WORD}){{1,2}}(?=(?: ?/ ?| per ){denominator}{UNIT_END}))?"
     mass_unit = (
         rf"(?:(?P<base>{_alternation(mass_forms, case_sensitive)})|(?P<million>(?-i:{million_units})))"
-        rf"{UNIT_END}{per_parts}"
+        rf"{UNIT_END}{substance}{per_parts}"
     )
+    counted_unit = rf"(?P<base>{_alternation(counted_forms, case_sensitive)}){UNIT_END}{counted_per_parts}"
     # "5 × 10^6/kg": a count per body weight with the counted noun left out is a cell dose; only
     # after a power of ten or a scale word (checked when the match is read).
     count_per_weight = rf"(?P<counted_per>{PER_WEIGHT}(?P<den>{weight}){UNIT_END})"
@@ -216,8 +269,8 @@ def _grammar() -> _Grammar:
         # Atomic: once a list has ended, a shorter one cannot be followed by a unit either (a joiner
         # is never the start of a unit), so backtracking into it would only cost time on "1, 1, 1, ...".
         rf"{NO_FULLCASE}{AMOUNT_START}(?>(?P<amount>{AMOUNT})(?:(?P<joiner>{LIST_JOINER})(?P<amount>{AMOUNT})){{0,15}})"
-        rf"(?:(?:-| ?){UNIT_START}(?P<unit>{mass_unit})|(?: ?-? ?){UNIT_START}(?P<unit>{cell_unit})"
-        rf"|(?P<unit>{count_per_weight}))",
+        rf"(?:(?:-| ?){UNIT_START}(?P<unit>{counted_unit})|(?:-| ?){UNIT_START}(?P<unit>{mass_unit})"
+        rf"|(?: ?-? ?){UNIT_START}(?P<unit>{cell_unit})|(?P<unit>{count_per_weight}))",
         regex.IGNORECASE | regex.V1,
     )
     powered_quantity = rf"(?:{BARE_POWER}|{MANTISSA}(?:{TIMES}{DOSE_POWER}|{E_NOTATION}|(?= {SCALE_WORD})))(?: {SCALE_WORD})?"
@@ -239,7 +292,8 @@ def _grammar() -> _Grammar:
         rf"(?: (?P<scale>{SCALE_WORD}))?",
         regex.IGNORECASE | regex.V1,
     )
-    return _Grammar(expression, powered, amount_parts, quantity_parts, base_of, denominator_of)
+    generic_cells = frozenset(form.lower() for form in GENERIC_CELL_NOUNS)
+    return _Grammar(expression, powered, amount_parts, quantity_parts, base_of, denominator_of, factor_of, generic_cells)
 
 
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -320,6 +374,17 @@ def _canonical(table: dict, form: str) -> str:
     return table.get(form) or table[" ".join(form.lower().split())]
 
 
+def _unit_factor(match: regex.Match) -> float:
+    """What the written unit is in the canonical one: 1e6 for "MIU", 0.01 for "cGy" and "rads"."""
+    if match.group("million"):
+        return 1e6
+    base = match.group("base")
+    if base is None:
+        return 1.0
+    factors = _grammar().factor_of
+    return factors.get(base) or factors.get(base.lower()) or 1.0
+
+
 def _unit_name(match: regex.Match) -> str:
     grammar = _grammar()
     if match.group("counted_per"):
@@ -360,7 +425,17 @@ def _any_of(label: str) -> regex.Pattern:
 # An opening bracket is no cut either: "blood loss (300 mL)" is still a loss.
 WINDOW = 60
 WINDOW_CUT = regex.compile(r".*(?:[;:)\]]|\.(?= |$))", regex.S)
-DOSE_AFTER = regex.compile(r" ?-?(?:doses?|dosage|dosing|arm|group|cohort)\b", regex.I)
+# "the 10 mg dose", "the 10-mg arm", and a group named by its dose and drug: "the 15-mg/d vericiguat and
+# placebo groups" (not "300 mL in both groups").
+GROUP_NAME_WORD = (
+    r"(?!(?:in|of|for|per|to|at|on|by|with|from|between|across|among|within|both|all|each|either|the|an?"
+    r"|these|those|this|that|its|their|our|and|or|vs|versus)\b)[^\W\d_][\w-]{1,30}"
+)
+DOSE_AFTER = regex.compile(
+    rf" ?-?(?:{GROUP_NAME_WORD} (?:(?:and|or|vs\.?|versus) {GROUP_NAME_WORD} )?)?"
+    r"(?:doses?|dosage|dosing|arms?|groups?|cohorts?)\b",
+    regex.I,
+)
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(])|\n|;")
 
 
@@ -368,6 +443,34 @@ def _window_before(text: str, start: int) -> str:
     window = text[max(0, start - WINDOW) : start]
     cut = WINDOW_CUT.match(window)
     return window[cut.end() :] if cut else window
+
+
+# A result stated as a mean of what was taken is read back to the sentence start, further than WINDOW:
+# "Mean total doses of alfentanil, fentanyl and sufentanil were 443, 45 and 4.4 micrograms kg-1".
+RESULT_WINDOW = 150
+RESULT_WINDOW_CUT = regex.compile(r".*[.!?;](?= [A-Z(])", regex.S)
+
+
+@lru_cache(maxsize=None)
+def _result_rules() -> tuple[tuple[Literals | None, regex.Pattern], ...]:
+    return tuple((required_literals(rule.pattern), _compile_rule(rule))
+                 for rule in load_rules("dose_context.jsonl") if rule.label == "RESULT_BEFORE")
+
+
+def _is_result(text: str, start: int) -> bool:
+    window = text[max(0, start - RESULT_WINDOW) : start]
+    folded = None
+    for literals, pattern in _result_rules():
+        if literals is not None:  # most windows hold none of the words: a substring test says so
+            folded = folded if folded is not None else fold_for_literals(window)
+            if not could_match(literals, folded):
+                continue
+        starts = [m.start() for m in pattern.finditer(window)]
+        if starts:
+            cut = RESULT_WINDOW_CUT.match(window)
+            if cut is None or starts[-1] >= cut.end():
+                return True
+    return False
 
 
 # Two groups' results set side by side with their test: "(582 vs 465 ml, respectively; p = 0.15)",
@@ -390,7 +493,7 @@ def _is_tested_comparison(text: str, start: int, end: int) -> bool:
 # frequency may start 30 characters on and run WINDOW more. They are cached per document on the
 # text within that reach (see _near), so a stretch repeated in a table, a list or a long run of
 # the same sentence is read once.
-READ_BEFORE = WINDOW + 1
+READ_BEFORE = RESULT_WINDOW + 1
 READ_AFTER = 30 + WINDOW + 1
 
 
@@ -409,6 +512,8 @@ def _is_measured(text: str, start: int, end: int) -> bool:
         return True
     if DOSE_AFTER.match(text, end):
         return False
+    if _is_result(text, start):
+        return True
     window = _window_before(text, start)
     # Before an opening bracket only the word next to it counts: "blood loss (300 mL)" is a loss, but in
     # "triglyceride propofol (2.5 mg/kg)" and "17beta-estradiol (2 mg daily)" the bracket names a drug's dose.
@@ -462,58 +567,6 @@ def _as_written(found: regex.Match) -> str:
     return " ".join((group or found.group()).lower().split())
 
 
-# --- Interventions --------------------------------------------------------------------------
-
-# Between a drug name and its amount: "riluzole 50 mg", "captopril (12.5 mg", "amlodipine, 5 mg",
-# "ketamine at a dose of 0.15 mg/kg".
-GAP_BEFORE = regex.compile(
-    r" ?[,:(]? ?(?:(?:was |were )?(?:given |administered |infused |injected )?(?:at|in|with) )?(?:an? )?"
-    r"(?:(?:daily|total|single|initial|fixed|oral|intravenous|mean) )?(?:doses? (?:of )?)?\(?",
-    regex.I,
-)
-# Between an amount and its drug: "50 mg of riluzole", "1.5 mg/kg of preoperative IV lidocaine",
-# "0.15 mg/kg ketamine"; a joining word ("or", "and") means the name belongs to the next amount.
-GAP_AFTER = regex.compile(
-    r" ?(?:of )?(?:(?!(?:and|or|vs|versus|to|with|in|for|plus|at|on|from|by|per|was|were|is|in)\b)[\w.%-]{1,25} ){0,3}",
-    regex.I,
-)
-
-
-class _Interventions:
-    """The candidate names, looked up by position: only those within reach of an amount are tried,
-    so a long document with many names and many doses stays linear."""
-
-    REACH = 80  # longer than either gap can match
-
-    def __init__(self, interventions: Sequence[tuple[int, int, str]]):
-        self.by_start = sorted(interventions)
-        self.starts = [i[0] for i in self.by_start]
-        self.by_end = sorted(interventions, key=lambda i: (i[1], i[0]))
-        self.ends = [i[1] for i in self.by_end]
-
-    def after(self, end: int) -> list[tuple[int, int, str]]:
-        return self.by_start[bisect_left(self.starts, end) : bisect_right(self.starts, end + self.REACH)]
-
-    def before(self, start: int) -> list[tuple[int, int, str]]:
-        return self.by_end[bisect_left(self.ends, start - self.REACH) : bisect_right(self.ends, start)]
-
-
-def _intervention(text: str, start: int, end: int, interventions: _Interventions) -> dict | None:
-    """The name mention the amount is attached to, as clean-text offsets, or None."""
-    after = [i for i in interventions.after(end) if GAP_AFTER.fullmatch(text, end, i[0])]
-    of_after = [i for i in after if text[end : i[0]].lstrip().lower().startswith("of ")]
-    before = [i for i in interventions.before(start) if GAP_BEFORE.fullmatch(text, i[1], start)]
-    if of_after:
-        chosen = min(of_after)
-    elif before:
-        chosen = max(before, key=lambda i: (i[1], i[0]))
-    elif after:
-        chosen = min(after)
-    else:
-        return None
-    return {"start": chosen[0], "end": chosen[1]}
-
-
 # --- Extraction -----------------------------------------------------------------------------
 
 
@@ -535,15 +588,29 @@ def _between_and(text: str, start: int) -> bool:
 
 def _list_items(match: regex.Match, text: str) -> list[tuple[int, int, str]]:
     """The amounts of a match as (start, end, text); a list joined by commas alone is no list
-    ("(n = 30, 5 mg)"), so without a final "and"/"or" (or a combination's "/") only the last amount counts."""
+    ("(n = 30, 5 mg)"), so without a final "and"/"or" (or a combination's "/") only the last amount
+    counts, unless three or more amounts rise step by step as dose levels do ("12, 60, 120 micrograms")."""
     items = list(zip(match.starts("amount"), match.ends("amount"), match.captures("amount")))
     joiners = match.captures("joiner")
-    if joiners and not LISTING_JOINER.search(joiners[-1]):
+    if joiners and not LISTING_JOINER.search(joiners[-1]) and not _rising_levels(items):
         items = items[-1:]
     return items
 
 
-def _dose_from_match(text, match, interventions, unit=None) -> list[Found]:
+# "1.2 g protein/kg IBW daily": "daily" or "weekly" right after a per-weight or per-surface unit makes
+# it a rate (g/kg/day), as reviewers read it; after a plain unit it is a frequency ("50 mg daily").
+RATE_AFTER_SIZE = regex.compile(r" (?P<time>daily|weekly)(?![\w-])", regex.I)
+TIME_DENOMINATORS = {"daily": "day", "weekly": "week"}
+
+
+def _rising_levels(items: list[tuple[int, int, str]]) -> bool:
+    if len(items) < 3:
+        return False
+    values = [amount["value"] for amount in _amounts([t for _, _, t in items])]
+    return all(low < high for low, high in zip(values, values[1:]))
+
+
+def _dose_from_match(text, match, ties: list[DoseTie], unit=None) -> list[Found]:
     items = _list_items(match, text)
     # "between 1 and 2 mg" is a range, not a list of two.
     if len(items) == 2 and _between_and(text, items[0][0]) and "and" in match.captures("joiner")[-1]:
@@ -552,24 +619,33 @@ def _dose_from_match(text, match, interventions, unit=None) -> list[Found]:
         amounts = [{"value": values[0]["value"], "value_max": values[1]["value"], "spread": None}]
     else:
         amounts = _amounts([t for _, _, t in items])
-    if unit is None and match.group("million"):
+    factor = _unit_factor(match) if unit is None else 1.0
+    if factor != 1.0:
         for amount in amounts:
             for key in ("value", "value_max", "spread"):
                 if amount[key] is not None:
-                    amount[key] = _rounded(amount[key] * 1e6)
+                    amount[key] = _rounded(amount[key] * factor)
     if unit is None:
         if (match.group("counted_per") or match.group("modifiers")) and not _has_power(items[-1][2]):
             return []
         unit = _unit_name(match)
+        # Where a name after the expression may start: after its unit, even where the span stops at
+        # the amount ("15 × 10^6 of BM-MSCs").
+        expression_end = match.end("unit")
         if match.group("of") and not match.captures("den"):
             end = match.end("amount")
         else:
-            end = match.end("unit")
+            end = expression_end
+        rate = RATE_AFTER_SIZE.match(text, expression_end) if unit.endswith(("/kg", "/m2")) else None
+        if rate:
+            unit = f"{unit}/{TIME_DENOMINATORS[rate.group('time').lower()]}"
+            end = expression_end = rate.end()
+        own = _named_cells(match)
     else:
-        end = match.end()
+        end = expression_end = match.end()
+        own = None
     found = []
     frequency = _frequency(*_near(text, items[0][0], end))
-    expression_drug = _intervention(text, items[0][0], end, interventions)
     for index, ((start, amount_end, _), amount) in enumerate(zip(items, amounts)):
         if amount["value"] <= 0 or (amount["value_max"] is not None and amount["value_max"] <= 0):
             continue
@@ -582,23 +658,56 @@ def _dose_from_match(text, match, interventions, unit=None) -> list[Found]:
         # The exponent piece may take a space after "10^6"; a span ends on the last character.
         while stop > start and text[stop - 1] == " ":
             stop -= 1
-        found.append(Found(start, stop, "DOSE", {
+        dose = Found(start, stop, "DOSE", {
             **amount,
             "unit": unit,
             "frequency": frequency,
-            "intervention": expression_drug,
-        }))
+            "intervention": None,  # set by dose_interventions.resolve
+        })
+        found.append(dose)
+        ties.append(DoseTie(dose, items[0][0], expression_end, own, unit.startswith("cells")))
     return found
 
 
-def find_doses(text: str, interventions: Sequence[tuple[int, int, str]] = ()) -> list[Found]:
-    """Every dose in the clean text; ``interventions`` are (start, end, name) of drug and cell-product
-    mentions, from which a dose's ``intervention`` is taken where the text ties the two."""
+def _named_cells(match: regex.Match) -> Name | None:
+    """The product a cell unit names: "BMSC", "BM-MNCs", or a generic cell noun with the words
+    before it ("irradiated autologous tumour cells", "BCG organisms"); None for a bare "cells"."""
+    if "cell_noun" not in match.re.groupindex or match.group("cell_noun") is None:
+        return None
+    start, end = match.span("cell_noun")
+    noun = match.group("base")
+    if noun.lower() in _grammar().generic_cells and match.group("cell_noun") == noun:
+        if not match.group("modifiers"):
+            return None
+        start = match.start("modifiers")
+    return Name(start, end, cell=True)
+
+
+def find_doses(
+    text: str,
+    interventions: Iterable[tuple[int, int, str]] = (),
+    abbreviations: Iterable[tuple[int, int, int, int]] = (),
+    not_names: Iterable[tuple[int, int]] = (),
+    words_at: Iterable[tuple[int, str]] | None = None,
+) -> list[Found]:
+    """Every dose in the clean text, each with the name mention of its intervention (see
+    dose_interventions): ``interventions`` are (start, end, label) of the lexicon's drug and
+    cell-product mentions, ``abbreviations`` (start, end, long_start, long_end) of the short forms the
+    document defines, ``not_names`` spans that name no intervention (diseases, outcome scales),
+    ``words_at`` the (start, text) of the words the word lists know, where the caller has them. They
+    are read only where a dose was found, so they may be generators that do their work lazily."""
+    found, ties = _doses_and_ties(text)
+    resolve(text, ties, interventions, abbreviations, not_names, words_at)
+    return found
+
+
+def _doses_and_ties(text: str) -> tuple[list[Found], list[DoseTie]]:
+    """The doses, with no intervention yet, and what each offers for finding it."""
     grammar = _grammar()
     for cache in (_is_measured, _frequency, _read_amounts):  # per document (see _near)
         cache.cache_clear()
-    interventions = _Interventions(interventions)
     found: list[Found] = []
+    ties: list[DoseTie] = []
     for match in grammar.expression.finditer(text):
         end = match.end()
         if NOT_A_DOSE_TAIL.match(text, end):
@@ -606,18 +715,17 @@ def find_doses(text: str, interventions: Sequence[tuple[int, int, str]] = ()) ->
         first = match.start("amount")
         if _is_measured(*_near(text, first, end)):
             continue
-        found.extend(_dose_from_match(text, match, interventions))
-    found.extend(_shared_unit_doses(text, found, interventions))
+        found.extend(_dose_from_match(text, match, ties))
+    found.extend(_shared_unit_doses(text, found, ties))
     found.sort(key=lambda f: (f.start, f.end))
-    _inherit_interventions(text, found)
-    return found
+    return found, ties
 
 
 # How far a counted dose's unit carries within its sentence.
 SHARED_UNIT_REACH = 300
 
 
-def _shared_unit_doses(text, found, interventions) -> list[Found]:
+def _shared_unit_doses(text, found, ties: list[DoseTie]) -> list[Found]:
     """Later counts in the sentence that share a counted dose's unit: "the lowest dose (94x10^6 cells) ...
     the next medium and high dose (141x10^6 and 188x10^6 respectively)". The unit carries up to the
     next dose with a unit of its own, so each stretch of text is read once."""
@@ -637,22 +745,11 @@ def _shared_unit_doses(text, found, interventions) -> list[Found]:
                 continue  # part of a dose with its own unit, or already shared
             if NOT_A_DOSE_TAIL.match(text, match.end()) or _is_measured(*_near(text, match.start(), match.end())):
                 continue
-            new = _dose_from_match(text, match, interventions, unit=dose.values["unit"])
+            new = _dose_from_match(text, match, ties, unit=dose.values["unit"])
             extra.extend(new)
             for item in new:
                 insort(taken, (item.start, item.end))
     return extra
-
-
-JOINED_AMOUNTS = regex.compile(r" ?(?:,|and|or|vs\.?|versus)? ?", regex.I)
-
-
-def _inherit_interventions(text: str, found: list[Found]) -> None:
-    """"captopril (12.5 mg and 25 mg)": an amount joined to the previous one shares its drug."""
-    for previous, current in zip(found, found[1:]):
-        if current.values["intervention"] is None and previous.values["intervention"] is not None:
-            if JOINED_AMOUNTS.fullmatch(text[previous.end : current.start]):
-                current.values["intervention"] = previous.values["intervention"]
 
 
 class DoseExtractor:
@@ -660,11 +757,56 @@ class DoseExtractor:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
+        # What names there are is read (by the generators) only where there is a dose to give one.
         entities = doc.spans[ENTITIES] if ENTITIES in doc.spans else ()
-        interventions = [(span.start_char, span.end_char, span.text)
-                         for span in entities if span.label_ in INTERVENTION_LABELS]
-        write_spans(doc, self.spans_key, find_doses(doc_text(doc), interventions))
+        interventions = ((span.start_char, span.end_char, span.label_)
+                         for span in entities if span.label_ in INTERVENTION_LABELS)
+        not_names = ((span.start_char, span.end_char) for span in entities if span.label_ not in INTERVENTION_LABELS)
+        abbreviations = _lazily(_defined_abbreviations, doc)
+        words_at = _lazily(_listed_words, doc)
+        write_spans(doc, self.spans_key, find_doses(doc_text(doc), interventions, abbreviations, not_names, words_at))
         return doc
+
+
+def _defined_abbreviations(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """(start, end, long_start, long_end) of each short form scispaCy's detector found."""
+    defined = []
+    for short in getattr(doc._, "abbreviations", None) or ():
+        long_form = short._.long_form  # each "span._" builds an accessor object: read it once
+        if long_form is not None:
+            defined.append((short.start_char, short.end_char, long_form.start_char, long_form.end_char))
+    return defined
+
+
+def _lazily(function, *args):
+    """The items of function(*args), computed on the first one asked for."""
+    yield from function(*args)
+
+
+# The ORTH ids of tokens already looked up, and of those the word lists know (-> their text). Kept
+# across documents, as the lexicon keeps its token keys (the words of the language recur), up to a bound.
+_SEEN: set[int] = set()
+_LISTED: dict[int, str] = {}
+_SEEN_SIZE = 1 << 16
+
+
+def _listed_words(doc: Doc) -> list[tuple[int, str]]:
+    """(start, text) of the document's words that the word lists know (see
+    dose_interventions.word_names): the distinct tokens read off one array, those seen before sorted
+    out by set operations, and the few known ones found in the text."""
+    if len(_SEEN) > _SEEN_SIZE:
+        _SEEN.clear()
+        _LISTED.clear()
+    present = set(numpy.unique(doc.to_array(ORTH)).tolist())
+    strings = doc.vocab.strings
+    for orth in present - _SEEN:
+        text = strings[orth]
+        if is_listed_word(text):
+            _LISTED[orth] = text
+        _SEEN.add(orth)
+    text = doc_text(doc)
+    return [(start, _LISTED[orth]) for orth in present.intersection(_LISTED)
+            for start in word_starts(text, _LISTED[orth])]
 
 
 @Language.factory("trialfacts_dose", default_config={"spans_key": DOSES})
