@@ -17,6 +17,8 @@ from trialfacts.reading.clean import Cleaner
 from trialfacts.extractors.sample_size import find_sample_sizes, total_sample_size
 from trialfacts.nlp.spans import Found
 
+from support import load_cases
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -127,6 +129,259 @@ SPANS = [
 @pytest.mark.parametrize("text,expected", SPANS)
 def test_span_is_number_with_adjacent_head(text, expected):
     assert spans(text) == expected
+
+
+# --- classes of wording, kept as data (cases/sample_sizes.jsonl) ----------------------------
+# Each row: a sentence written for one class (spelled-out numbers with modifiers, spaced
+# thousands, screened pools, analysed populations, planned targets, per-arm lists, fractions,
+# make-up of a group, withdrawals by reason, units other than people, results, clusters), every
+# count it holds as [value, role] and, where given, the total it implies.
+CASES = load_cases("sample_sizes.jsonl")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['class']}: {c['text'][:40]}" for c in CASES])
+def test_case_table(case):
+    mentions = find_sample_sizes(case["text"])
+    assert [[m.values["value"], m.values["role"]] for m in mentions] == case["mentions"]
+    if "total" in case:
+        assert total_sample_size(case["text"], mentions) == case["total"]
+
+
+# Thousands set off by a space, whatever stands before them.
+@pytest.mark.parametrize("before", ["", "In total, ", "Cohort: ", "were followed; ", "The registry. ", "(", "A total of "])
+@pytest.mark.parametrize("number,noun,value", [("32 929", "subjects", 32929), ("1 204", "children", 1204),
+                                               ("120 500", "women", 120500)])
+def test_thousands_with_a_space(before, number, noun, value):
+    assert (value, "enrolled") in found(f"{before}{number} {noun} were enrolled.")
+
+
+@pytest.mark.parametrize("text", [
+    "Table 2 lists 3 456 789 values.",        # a run of digits
+    "(n = 12 100 mg)",                        # a count then a dose
+    "Doses on weeks 2, 4 100 patients",       # a label list then a count
+    "values of 12 345 and 6 789 were seen",   # no participant noun
+])
+def test_spaced_digits_that_are_not_one_count(text):
+    assert not any(value >= 1000 for value, _ in found(text))
+
+
+# Spelled-out numbers: hyphens set off by spaces, "and", and modifiers joined by "and".
+@pytest.mark.parametrize("text,value", [
+    ("Sixty - two subjects were enrolled.", 62),
+    ("One hundred forty - eight patients completed the study.", 148),
+    ("Two hundred sixteen male and female CABG patients were randomized.", 216),
+    ("Ninety-one elderly or disabled outpatients were randomized.", 91),
+    ("Seventy Japanese and Korean volunteers took part.", 70),
+])
+def test_spelled_numbers_with_words_between(text, value):
+    assert [v for v, _ in found(text)] == [value]
+
+
+@pytest.mark.parametrize("text", [
+    "In 3 severe and 7 moderate cases the drug failed.",     # "and" before a number ends the phrase
+    "Two randomized, double-blind, placebo-controlled trials were pooled.",
+    "Four randomised studies and 2 cohort studies were reviewed.",
+    "At 6 month infants were weighed.",                      # a time unit is no modifier
+])
+def test_phrases_that_count_no_people(text):
+    assert found(text) == []
+
+
+# A setting word before a participant noun ("study participants"), never a unit after a number.
+@pytest.mark.parametrize("text,value", [
+    ("We enrolled 20 study participants.", 20),
+    ("In all, 35 trial subjects were randomized.", 35),
+    ("Thus, 2 panels of 25 hospital nurses used the creams.", 25),
+    ("Patients from 3 centre groups: 40 centre patients took part.", 40),
+])
+def test_setting_words_as_modifiers(text, value):
+    assert [v for v, _ in found(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["Patients came from 12 hospitals.", "The 3 studies were pooled.",
+                                  "Data from 14 sites were analysed."])
+def test_setting_words_alone_are_units(text):
+    assert found(text) == []
+
+
+# The total is the count that entered the study, not the pool it was drawn from.
+@pytest.mark.parametrize("pool", ["Of 500 patients assessed, ", "Among the 500 women contacted, ",
+                                  "Of 500 children screened, ", "From 500 referred patients, "])
+@pytest.mark.parametrize("part,role", [("120 were randomized", "randomized"), ("120 were enrolled", "enrolled"),
+                                       ("120 met the inclusion criteria", "enrolled")])
+def test_total_is_the_part_that_entered(pool, part, role):
+    text = pool + part + "."
+    assert total(text) == 120
+    assert found(text)[-1] == (120, role)
+
+
+@pytest.mark.parametrize("first", ["We randomized 300 patients.", "Three hundred patients were randomly assigned.",
+                                   "Patients with asthma (n = 300) from 9 centres were randomly assigned."])
+@pytest.mark.parametrize("later", [
+    "The final analysis included 280 patients.",
+    "Data were available for 280 patients.",
+    "280 patients were included in the intention-to-treat analysis.",
+    "The per-protocol population comprised 280 patients.",
+    "At 12 months, 280 patients were assessed.",
+    "More of the 280 patients given the drug improved.",
+])
+def test_a_later_analysed_count_is_not_the_total(first, later):
+    assert total(f"{first} {later}") == 300
+
+
+# Planned counts: the total only where no actual count is given (GOLD.md "Decisions").
+@pytest.mark.parametrize("target", ["The study intended to enroll 400 patients", "We aimed to recruit 400 patients",
+                                    "A predefined sample size of 400 patients was set",
+                                    "The target sample size was 400 patients"])
+def test_planned_count(target):
+    assert total(target + ".") == 400
+    text = f"{target}; 212 patients were enrolled before the trial was stopped."
+    assert found(text) == [(212, "enrolled")]
+    assert total(text) == 212
+
+
+def test_a_final_sample_size_is_no_target():
+    assert found("The final sample size was 44 children.") == [(44, "enrolled")]
+
+
+# Fractions beside their own percentage give the group's count; anything else does not.
+@pytest.mark.parametrize("text,value", [
+    ("Cure rates were 80% (114/142) in treated patients.", 142),
+    ("Death occurred in 2/35 (6%) of the patients.", 35),
+    ("lowest among patients in the q8w group [2/82, 2.4%].", 82),
+    ("Response in the placebo group: 9/27 (33.3%).", 27),
+])
+def test_fraction_denominators(text, value):
+    assert (value, "arm") in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Mortality was 3/40 (20%) in the group of patients.",    # the percentage is not 3/40's
+    "Patients took lopinavir/ritonavir 400/100 mg (50%).",
+    "The ratio was 1/2 (50%) among patients.",
+    "Visits on 12/10 and 14/10 of patients.",
+])
+def test_fractions_that_give_no_count(text):
+    assert found(text) == []
+
+
+# Per-arm counts next to the count they split.
+@pytest.mark.parametrize("text,arms", [
+    ("A total of 121 patients were treated (61 afatinib, 60 cetuximab).", [61, 60]),
+    ("Eighty patients were randomized (40 to drug and 40 to placebo).", [40, 40]),
+    ("81 were enrolled (41 [50.6%] to the high-dose group and 40 [49.4%] to the low-dose group).", [41, 40]),
+    ("118 evaluable patients: 32 in the laser group, 34 in the drug group and 52 in the control group.", [32, 34, 52]),
+    ("Among women without CHD (6074 on tamoxifen versus 6072 on placebo), risks were similar.", [6074, 6072]),
+    ("68 crossed over to stage II (32 and 36, respectively).", [32, 36]),
+])
+def test_arms_beside_their_total(text, arms):
+    values = [v for v, _ in found(text)]
+    assert values[-len(arms):] == arms
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Seventy-two patients (59 male and 13 female) were randomized.", [72]),
+    ("Ten patients, including 3 severe and 7 moderate cases, were treated.", [10]),
+    ("Sixty-seven children were randomized (slow response, 55 patients; translocation, 12 patients).", [67]),
+    ("Eleven patients (7 men, 4 women) were enrolled.", [11]),
+    ("Healthy undergraduates (66 women, 68 men) took part.", [66, 68]),  # the group's own count is not written
+])
+def test_make_up_of_a_group(text, kept):
+    assert [v for v, _ in found(text)] == kept
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Of the 60 children, 4 could not be evaluated - 2 moved away and 2 did not return.", [(60, "enrolled"), (4, "withdrawn")]),
+    ("Of 90 patients, 5 withdrew (3 because of nausea, 2 because of rash).", [(90, "enrolled"), (5, "withdrawn")]),
+    ("Treatment was stopped early because of adverse events in 18 (12%) patients.", [(18, "withdrawn")]),
+    ("One patient in the placebo group withdrew after randomisation.", [(1, "withdrawn")]),
+    ("Of the initial 120 cases, 11 cases were disqualified.", [(11, "withdrawn")]),
+])
+def test_withdrawals(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "At the end, 12, 8, and 13 patients from groups A, B, and C, respectively, were responders.",
+    "We observed 5 patients who experienced vomiting.",
+    "Among the 5 patients with adverse events, 3 recovered.",
+    "The pandemic has killed more than 160,000 individuals.",
+    "Interim analyses were planned every 50 patients.",
+    "All 10 patients (100%) from the drug group were discharged.",
+    "By day 9, 6 patients (60%) in the drug group improved.",
+    "Responders: 134 patients given sertraline (N=71 [53%]).",
+    "Three patients were long term responders.",
+])
+def test_results_and_rates_are_no_counts(text):
+    assert all(value not in (5, 6, 8, 10, 12, 13, 50, 71, 3, 160000) for value, _ in found(text))
+
+
+@pytest.mark.parametrize("text,value", [
+    ("All the 22 patients were tested positive before treatment.", 22),
+    ("Tone in all 17 subjects was reduced.", 17),
+])
+def test_the_whole_group_is_a_count_whatever_follows(text, value):
+    assert [v for v, _ in found(text)] == [value]
+
+
+# Units other than people: mentions where randomized, the total only without a count of people.
+@pytest.mark.parametrize("text,total_value", [
+    ("A total of 247 febrile episodes were prospectively randomized.", 247),
+    ("Episodes were randomly allocated drug A (288 episodes) or drug B (293 episodes).", 581),
+    ("Forty-six femoral shaft fractures were randomized to two nails.", 46),
+    ("Fifty-four eyes of 27 patients were randomized.", 27),
+    ("We treated 30 eyes of 30 patients.", 30),
+])
+def test_units_other_than_people(text, total_value):
+    assert total(text) == total_value
+
+
+@pytest.mark.parametrize("text", ["Villages served as the units of randomisation (n = 24).",
+                                  "Schools (n = 12) were randomized."])
+def test_the_n_of_clusters_is_no_count(text):
+    assert found(text) == []
+
+
+def test_the_n_of_people_admitted_to_units_is_a_count():
+    assert (1983, "arm") in found("3606 patients were admitted to the eight units (n=1983 control period; n=1623 other).")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Twenty-seven patients (A) received drug X; 21 (B) received drug Y.", [(27, "arm"), (21, "arm")]),
+    ("18 patients received placebo and 23 ones were given enalapril.", [(18, "arm"), (23, "arm")]),
+    ("64 patients who received the drug did not differ from the 53 who did not.", [(64, "arm"), (53, "arm")]),
+    ("Ten volunteers, and seven with colitis took part.", [(10, "enrolled"), (7, "enrolled")]),
+    ("46 fractures were randomized to nails, 24 with slotted nails and 22 with plain nails.",
+     [(46, "randomized"), (24, "arm"), (22, "arm")]),
+    ("Sixty-two subjects met the inclusion criteria, with 35 enrolled in the A arm and 27 in the B arm.",
+     [(62, "enrolled"), (35, "arm"), (27, "arm")]),
+    ("At Week 44, 567 drug-treated patients entered the extension.", [(567, "enrolled")]),
+    ("Group I consisted of 15 patients and Group II consisted of 30 patients.", [(15, "arm"), (30, "arm")]),
+    ("The study group comprised 41 patients.", [(41, "enrolled")]),
+    ("adolescents aged 13-16 years (n 196) took part", [(196, "enrolled")]),
+])
+def test_groups_without_a_noun_of_their_own_and_roles(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("One hundred twenty of 150 eligible patients consented and were randomized.", 120),
+    ("Of 300 women approached, 212 of 260 eligible women agreed to participate.", 212),
+    ("84 out of 100 outpatients consecutively randomized to A (n = 42) or B (n = 42).", 100),  # a participle: said of the 100
+    ("Forty-one out of 50 randomized participants completed the trial.", 50),
+])
+def test_a_part_that_entered_from_a_pool(text, expected):
+    assert total(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("They were divided into 2 groups of 30 patients each.", 60),
+    ("Three treatment groups of 12 volunteers each were studied.", 36),
+    ("There will be 5 treatment groups of up to 5 patients each.", None),
+    ("Sixty patients were divided into two groups of 30.", 60),
+])
+def test_equal_groups(text, expected):
+    assert total(text) == expected
 
 
 # --- what is not a count ------------------------------------------------------------------

@@ -5,7 +5,7 @@ patterns are composed from them, and tests/test_numbers.py shows for each what
 must and must not match. The pieces hold no capture groups, so they compose
 freely; the parse functions below turn a matched string into its value.
 
-Cleaning (pipeline.clean) has already folded Unicode minus and dash variants to
+Cleaning (reading/clean.py) has already folded Unicode minus and dash variants to
 "-", the multiplication-sign variants to "×", and repaired flattened superscripts
 ("× 106" -> "× 10^6"), so the pieces need not know those variants.
 """
@@ -63,6 +63,16 @@ RANGE_SEPARATOR = r" ?(?:-|to|and) ?"
 
 # A plus-minus spread: "15 ± 4.5", "15 +/- 4.5".
 PLUS_MINUS = r" ?(?:±|\+/-|\+-) ?"
+
+# A decimal with its sign, standing on its own: "-3.1", "+0.4", "0.72". A "-" is a minus sign only
+# where it follows no word, number or closing bracket (so "COVID-19", "IL-6" and the dash of a range
+# "0.43-0.80" hold no negative number), and a number right after such a hyphen is no number at all:
+# "COVID-19" holds no 19, the range "0.43-0.80" no separate 0.80.
+SIGNED_DECIMAL = rf"(?:(?<![\w.·)\]%-])[-+])?(?<![\w.·]-){DECIMAL}"
+
+# A decimal with its sign where the position already rules out a hyphen: the second end of an
+# interval after its separator ("-5.0--1.2", "-19.4 to -1.6").
+SIGNED_BOUND = rf"[-+]?{DECIMAL}"
 
 
 # Superscript signs and digits -> ASCII, so "10⁻⁸" is read like "10^-8".
@@ -131,7 +141,9 @@ def spelled_number_pattern() -> str:
     """A spelled-out whole number, as a regex piece built from patterns/number_words.json."""
     words = sorted(_number_words(), key=len, reverse=True)
     word = "(?:" + "|".join(words) + ")"
-    return rf"\b{word}(?:(?:[- ]|\ and\ |-and-){word})*\b"
+    # Between the words: a hyphen or a space, "and", or a hyphen set off by spaces ("Sixty - two",
+    # where a typeset dash was spaced in the copy).
+    return rf"\b{word}(?:(?:[- ]| - |\ and\ |-and-){word})*\b"
 
 
 def spelled_number_value(text: str) -> int | None:

@@ -1,11 +1,13 @@
 """Which numbers count participants, and in which role: the reading under sample_size.py.
 
 A candidate is a whole number (digits, "1,347" / "1 347", or spelled out) with the noun phrase
-it heads, if any ("26 patients", "Eleven healthy adult male volunteers"; the nouns are data,
-patterns/participant_nouns.txt). Its role (GOLD.md: screened, enrolled, randomized, arm,
-analyzed, completed, withdrawn) is read from the cue nearest the count in its clause
-(patterns/sample_size_roles.jsonl); the same file holds the cues that make a number a result
-("4 cases had diarrhea") or no count at all ("phase 2", "Fig. 2", "aged 20 and 75 years").
+it heads, if any ("26 patients", "Two hundred sixteen male and female CABG patients", "20 study
+participants"; the nouns are data, patterns/participant_nouns.txt, and so are the words that stop
+a phrase or name a unit). Its role (GOLD.md: screened, enrolled, randomized, arm, analyzed,
+completed, withdrawn, and the finer eligible and planned that the total tells apart) is read
+from the cue nearest the count in its clause (patterns/sample_size_roles.jsonl); the same file
+holds the cues that make a number a result ("4 cases had diarrhea") or no count at all ("phase
+2", "Fig. 2", "aged 20 and 75 years", "every 50 patients").
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ from .numbers import (
 )
 
 ROLES = ("screened", "enrolled", "randomized", "arm", "analyzed", "completed", "withdrawn")
+# Cue labels that refine a role for the total and the planned-count decision; each is written out
+# as the gold role it is a kind of (sample_size_roles.jsonl says which counts take them).
+FINER_ROLES = {"eligible": "enrolled", "planned": "enrolled"}
+CUE_ROLES = ROLES + tuple(FINER_ROLES)
+
+
+def output_role(role: str) -> str:
+    return FINER_ROLES.get(role, role)
 LABEL = "SAMPLE_SIZE"
 
 # Counts run to seven digits at most ("1,347", "2079", "12 345 67"-style table runs are not
@@ -49,9 +59,18 @@ def _compile_rule(rule) -> regex.Pattern:
     return regex.compile(NO_FULLCASE + rule.pattern, flags)
 
 
-# "n = 23", "N.=57", "n: 12", "(n 30)" is too loose to read, so a sign is required.
+# Thousands set off by a space where the shared GROUPED_INTEGER does not take them (after a
+# sign or a comma: "n = 32 929", "In total, 32 929 subjects"); read only where a count is
+# certain, after "n =" closing its bracket or clause ("n = 12 100 mg" is a count and a dose) or
+# before a participant noun, never in a run of digits ("3 456 789").
+SPACED_THOUSANDS_TAIL = regex.compile(r"\G \d{3}(?![.,·]?\d| ?\d)")
+SPACED_THOUSANDS = r"(?<!\d )\d{1,3} \d{3}(?![.,·]?\d| ?\d)"
+
+# "n = 23", "N.=57", "n: 12"; without a sign only alone in brackets ("(n 196)"): "n 30" in
+# running text is too loose to read.
 N_EQUALS = regex.compile(
-    rf"(?<![\w.])[nN]\.? ?[=:] ?(?P<number>{GROUPED_INTEGER}|{INTEGER})(?! ?%| ?[.,·]\d)",
+    rf"(?<![\w.])[nN]\.? ?[=:] ?(?P<number>{GROUPED_INTEGER}|{SPACED_THOUSANDS}(?=[)\];,]| (?:and|or|vs\.?|versus) |$)|{INTEGER})(?! ?%| ?[.,·]\d)"
+    rf"|(?<=\()[nN] (?P<number>{GROUPED_INTEGER}|{INTEGER})(?=\))",
     regex.V1,
 )
 
@@ -67,22 +86,27 @@ BEFORE_WINDOW = 90
 AFTER_WINDOW = 140
 
 # At most this many modifiers between a number and its head noun: "Eleven healthy tobacco
-# smoking adult male volunteers" has five.
-MAX_MODIFIERS = 6
+# smoking adult male volunteers" has five; "21 ASA physical status I, II, and III patients"
+# has seven with its "and".
+MAX_MODIFIERS = 8
 
 # A modifier: a word that starts with a letter ("H.", "pylori-infected", "non-ventilator-
 # dependent", "Raynaud's", "U.S."), a bracketed abbreviation ("myocardial infarction (MI)
 # patients") or a disease type ("type 2 diabetic patients"), reached over a space or a comma.
 NEXT_WORD = regex.compile(
     r"\G(?P<sep>,? {1,2})(?P<word>(?:type|grade|stage|class) (?:[0-9]{1,2}|[IVX]{1,4})[a-c]?\b"
-    r"|\([A-Za-z][\w+/-]{0,11}\)|[^\W\d_](?:[A-Za-z]\.(?=[A-Za-z]))*[\w'’+/-]{0,40}\.?)"
+    r"|\([A-Za-z][\w+/-]{0,11}\)|[^\W\d_](?:\.[A-Za-z](?=\.))*[\w'’+/-]{0,40}\.?)"
 )
 # "2079 men and women": a second head joined by "and".
 SECOND_HEAD = regex.compile(r" and (\w+)")
-# A bracket inside a noun phrase: short, no statistics, no nested bracket.
-BRACKET_IN_PHRASE = regex.compile(r"\G \([^()=±;]{1,40}\)")
-# A percentage in brackets straight after the number: "269 (89.4%) participants".
-PERCENT_AFTER = regex.compile(r"\G ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\)")
+# A bracket inside a noun phrase: short, no spread, no nested bracket, and no n of its own
+# ("(BMI = 27 to 40 kg/m2)" may stand there; "(n = 12)" is a count).
+BRACKET_IN_PHRASE = regex.compile(r"\G \((?! ?[nN]\.? ?[=:])[^()±;]{1,40}\)")
+# Modifiers joined by "and"/"or" ("216 male and female CABG patients"); one such join per phrase.
+MODIFIER_JOIN = frozenset({"and", "or"})
+# A percentage in brackets straight after the number ("269 (89.4%) participants", "41 [50.6%]")
+# or after its noun ("6 patients (60%)"): the count is a share of a group counted elsewhere.
+PERCENT_AFTER = regex.compile(r"\G ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]]")
 
 # Words that end a noun phrase without a head: function words and verbs that sit between a
 # number and anything else ("20 of the", "12 were", "3 to 5").
@@ -91,6 +115,9 @@ STOP_WORDS = load_word_list("sample_size_stop_words.txt")
 # Words that make the number a quantity of something else: time, units, repeated events,
 # places. A noun phrase that reaches one has no participant head.
 UNIT_WORDS = load_word_list("sample_size_unit_words.txt")
+# Those unit words that, straight before a participant noun, name the group's setting instead
+# ("25 hospital nurses", "20 study participants").
+UNIT_MODIFIERS = load_word_list("sample_size_unit_modifiers.txt")
 
 # Sex and age words: inside brackets after a count ("(3 men and 7 women, aged 48-63 yr)",
 # "(49 boys, 7 girls)") they break the group down and are not counts of their own.
@@ -142,13 +169,30 @@ class Candidate:
     value: int
     kind: str  # "noun", "n_equals", "bare"
     head: str | None = None
-    percent: bool = False
+    percent: bool = False  # a percentage between the number and its noun
     role: str | None = None
+    share: bool = False  # a percentage right after the noun or "n = 71": a part of a group
+    cued: bool = False  # the role was read from a cue or a construction, not taken by default
+    units: bool = False  # counts units that are not people ("247 febrile episodes")
+    entered: bool = False  # the part of "120 of 150 eligible patients consented" that entered
 
 
 @lru_cache(maxsize=None)
 def participant_nouns() -> frozenset[str]:
     return load_word_list("participant_nouns.txt")
+
+
+@lru_cache(maxsize=None)
+def singular_nouns() -> frozenset[str]:
+    """The singulars of the participant nouns that make theirs with "s" ("patient", "subject"):
+    "one patient ... withdrew" is a count, read only with that role (sample_size_mentions)."""
+    return frozenset(noun[:-1] for noun in participant_nouns() if noun.endswith("s") and not noun.endswith("ss"))
+
+
+@lru_cache(maxsize=None)
+def other_units() -> frozenset[str]:
+    """Units other than people a trial may randomize ("247 febrile episodes were randomized")."""
+    return load_word_list("sample_size_other_units.txt")
 
 
 @lru_cache(maxsize=None)
@@ -219,8 +263,8 @@ def _prefilter(pattern: str) -> Literals | None:
 #   after      - outcome and role cues after the count.
 RULE_SETS = {
     "outcome": lambda label, at_mark: label == "outcome",
-    "role": lambda label, at_mark: label in ROLES,
-    "role_after": lambda label, at_mark: label in ROLES and at_mark,
+    "role": lambda label, at_mark: label in CUE_ROLES,
+    "role_after": lambda label, at_mark: label in CUE_ROLES and at_mark,
     "after": lambda label, at_mark: label != "not_count" and at_mark,
 }
 
@@ -230,6 +274,9 @@ def _rules(name: str) -> tuple[tuple[str, bool, regex.Pattern, Literals | None],
     keep = RULE_SETS[name]
     return tuple(rule for rule in _role_rules() if keep(rule[0], rule[1]))
 
+
+# How far before its count a planned cue still decides its role over the cues after it.
+PLANNED_REACH = 25
 
 # A rule that ends on the marker reaches back at most this far (its cue and bounded gap).
 BEFORE_REACH = 120
@@ -262,7 +309,7 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
     if found:
         percent = True
         pos = found.end()
-    bracket_skipped = False
+    bracket_skipped = joined = False
     for modifiers in range(MAX_MODIFIERS + 1):
         found = NEXT_WORD.match(text, pos)
         if found is None:
@@ -277,6 +324,15 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
                 head_end += more.end()
             return head_end, modifiers, bare, percent
         initial = len(word) == 2 and word[0].isupper() and word.endswith(".")
+        if bare in MODIFIER_JOIN and modifiers and not joined:
+            # "male and female CABG patients": the join must lead to another word (a number
+            # after it starts a count of its own: "3 severe and 7 moderate cases").
+            joined = True
+            pos = found.end()
+            continue
+        if bare in UNIT_MODIFIERS and word == bare and _participant_noun_next(text, found.end()):
+            pos = found.end()
+            continue
         if not initial and (bare in STOP_WORDS or bare in UNIT_WORDS):
             return None
         # After a modifier, one bracket may interrupt the phrase: "30 white European (14
@@ -287,11 +343,37 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
                 bracket_skipped = True
                 pos = bracket.end()
                 continue
-        # A word closing a sentence ("group.") ends the phrase; "H." (an initial) does not.
-        if word.endswith(".") and len(bare) > 2:
+        # A word closing a sentence ("group.") ends the phrase; "H." (an initial) and "U.S."
+        # (an abbreviation) do not.
+        if word.endswith(".") and len(bare) > 2 and "." not in bare:
             return None
         pos = found.end()
     return None
+
+
+def counts_units(text: str, pos: int) -> bool:
+    """Whether the words after a number ending at ``pos`` lead to a unit it counts instead of
+    people: "Two randomized, double-blind trials", "3 consecutive days"."""
+    for _ in range(MAX_MODIFIERS):
+        found = NEXT_WORD.match(text, pos)
+        if found is None:
+            return False
+        bare = found.group("word").rstrip(".'’").lower()
+        if bare in UNIT_WORDS:
+            # Units a trial may randomize are read as such later (sample_size_mentions).
+            return bare not in other_units()
+        if bare in STOP_WORDS or bare in participant_nouns() or found.group("word").endswith("."):
+            return False
+        pos = found.end()
+    return False
+
+
+PERCENT_SIGN = regex.compile(r"\G ?%")
+
+
+def _participant_noun_next(text: str, pos: int) -> bool:
+    found = NEXT_WORD.match(text, pos)
+    return found is not None and found.group("sep") == " " and found.group("word").rstrip(".'’").lower() in participant_nouns()
 
 
 def find_candidates(text: str) -> list[Candidate]:
@@ -303,20 +385,42 @@ def find_candidates(text: str) -> list[Candidate]:
         if not value:  # "(n = 0)": an empty group is no count (and the number is no other count)
             continue
         found.append(Candidate(match.start(), match.end(), match.start("number"), match.end(),
-                                match.end(), value, "n_equals"))
+                                match.end(), value, "n_equals",
+                                share=PERCENT_AFTER.match(text, match.end()) is not None))
     for match in _numbers(text):
         if match.start() in taken:
             continue
         value = _number_value(match)
         if not value:
             continue
-        phrase = noun_phrase(text, match.end())
+        number_end = match.end()
+        # A percentage is no count, nor a neighbour that bounds the stretch a count's role is
+        # read from ("281 (51%) were evaluable").
+        if PERCENT_SIGN.match(text, number_end):
+            continue
+        if match.group("digits") is not None and len(match.group()) <= 3:
+            tail = SPACED_THOUSANDS_TAIL.match(text, number_end)
+            if tail is not None and not text[max(0, match.start() - 2): match.start()].rstrip(" ")[-1:].isdigit():
+                phrase = noun_phrase(text, tail.end())
+                if phrase is not None and not phrase[3]:
+                    taken.add(tail.start() + 1)
+                    value = int(decimal_value(text[match.start(): tail.end()]))
+                    found.append(Candidate(match.start(), phrase[0], match.start(), tail.end(), phrase[0],
+                                           value, "noun", phrase[2],
+                                           share=PERCENT_AFTER.match(text, phrase[0]) is not None))
+                    continue
+        phrase = noun_phrase(text, number_end)
         if phrase is not None:
             head_end, _, head, percent = phrase
             # With a percentage between number and noun, the noun is not adjacent.
             end = match.end() if percent else head_end
             found.append(Candidate(match.start(), end, match.start(), match.end(), head_end,
-                                    value, "noun", head, percent))
+                                    value, "noun", head, percent,
+                                    share=PERCENT_AFTER.match(text, head_end) is not None))
+        elif value == 1 and (single := NEXT_WORD.match(text, number_end)) is not None \
+                and single.group("sep") == " " and single.group("word").lower() in singular_nouns():
+            found.append(Candidate(match.start(), single.end(), match.start(), number_end, single.end(),
+                                   value, "noun", single.group("word").lower()))
         else:
             found.append(Candidate(match.start(), match.end(), match.start(), match.end(),
                                     match.end(), value, "bare"))
@@ -418,6 +522,12 @@ def is_no_count(before: str, after: str) -> bool:
     return _matches("not_count", before, after)
 
 
+def names_clusters(before: str) -> bool:
+    """Whether an n counts clusters rather than people: "districts constituted the units for
+    randomisation (n = 17)"."""
+    return _matches("not_people", before, None)
+
+
 @lru_cache(maxsize=4096)
 def outcome_before(before: str) -> bool:
     """Whether an outcome cue governs the count from before it: "adverse events occurred in
@@ -425,14 +535,40 @@ def outcome_before(before: str) -> bool:
     return _matches("outcome", before, None)
 
 
-def clause_window(text: str, cand: Candidate, left: int, right: int) -> tuple[str, str]:
+def clause_window(text: str, cand: Candidate, left: int, right: int, aside: int | None = None) -> tuple[str, str]:
     """The clause around the count, as the text before and after its number (any marker in
-    it blanked, as the marker stands for the number)."""
+    it blanked, as the marker stands for the number). ``aside``: where a bracket right after
+    the count's noun phrase closes; its content is left out, so that the verb after it is read
+    as the count's own ("72 patients (59 male and 13 female, median age 41) were randomized")."""
     before = text[max(left, cand.start - BEFORE_WINDOW): cand.start].replace(MARK, " ")
-    after = text[cand.num_end: min(right, cand.np_end + AFTER_WINDOW)].replace(MARK, " ")
     if cand.kind == "n_equals":
-        after = text[cand.end: min(right, cand.end + AFTER_WINDOW)].replace(MARK, " ")
-    return before, after
+        after = text[cand.end: min(right, cand.end + AFTER_WINDOW)]
+    elif aside is not None:
+        after = text[cand.num_end: cand.np_end] + text[aside + 1: min(right, aside + 1 + AFTER_WINDOW)]
+    else:
+        after = text[cand.num_end: min(right, cand.np_end + AFTER_WINDOW)]
+    return before, after.replace(MARK, " ")
+
+
+def bracket_after(text: str, pos: int) -> int | None:
+    """Where a bracket opening at ``pos`` (after one space at most) closes, if within reach."""
+    opening = pos + 1 if text.startswith(" (", pos) else pos if text.startswith("(", pos) else -1
+    if opening < 0:
+        return None
+    depth = 0
+    for at in range(opening, min(len(text), opening + BRACKET_REACH)):
+        char = text[at]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return at
+    return None
+
+
+# The longest bracket read as an aside after a count's noun phrase.
+BRACKET_REACH = 160
 
 
 def _split_cues(cues):
@@ -443,10 +579,14 @@ def _split_cues(cues):
     return after, before
 
 
-def _decide(cues) -> tuple[str | None, str | None, int | None]:
+def _decide(cues, phrase: int = 0) -> tuple[str | None, str | None, int | None]:
     """(outcome verdict, role, distance of the role cue after the count) from the cues of a
-    clause (see read_cues)."""
+    clause (see read_cues). An arm cue among the modifiers of the count's noun phrase (the
+    first ``phrase`` characters: "567 ustekinumab-treated patients entered the extension")
+    yields to the role of a verb after it."""
     after, before = _split_cues(cues)
+    if phrase and any(d > phrase and label in CUE_ROLES and label != "arm" for d, _, label in after):
+        after = [cue for cue in after if not (cue[0] <= phrase and cue[2] == "arm")]
     verdict = None
     role = role_distance = None
     outcome_distance = None
@@ -454,12 +594,16 @@ def _decide(cues) -> tuple[str | None, str | None, int | None]:
         if label == "outcome":
             outcome_distance = d if outcome_distance is None else outcome_distance
             continue
-        if label in ROLES:
+        if label in CUE_ROLES:
             role, role_distance = label, d
             break
+    # A target ("intended to enroll 290 patients but was stopped early") is planned whatever the
+    # clause says next.
+    if any(label == "planned" and d <= PLANNED_REACH for d, _, label in before):
+        role, role_distance = "planned", None
     if role is None:
         for d, _, label in before:
-            if label in ROLES:
+            if label in CUE_ROLES:
                 role = label
                 break
     if verdict is None and outcome_distance is not None and (role_distance is None or outcome_distance < role_distance):
@@ -474,11 +618,12 @@ def reports_result(after: str) -> bool:
     return bool(outcome) and _decide(outcome + after_cues(after, "role_after"))[0] == "outcome"
 
 
-def read_role(before: str, after: str, after_only: bool = False) -> tuple[str | None, int | None]:
+def read_role(before: str, after: str, after_only: bool = False, phrase: int = 0) -> tuple[str | None, int | None]:
     """(role, distance of its cue when after the count) from the nearest role cue; a bare
-    number takes its role only from a verb right after it, so only after-cues are read."""
+    number takes its role only from a verb right after it, so only after-cues are read.
+    ``phrase``: the length of the count's noun phrase after its number (see _decide)."""
     cues = after_cues(after, "role_after") if after_only else read_cues(before, after, "role")
-    _, role, distance = _decide(cues)
+    _, role, distance = _decide(cues, phrase)
     return role, distance
 
 

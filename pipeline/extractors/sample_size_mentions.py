@@ -6,13 +6,22 @@ the group plain:
   - "14 and 13 patients": a number coordinated with a counted noun;
   - "23 patients died, 15 were lost to follow-up": a number followed by what the group did;
   - "... in the intervention and 2162 in the control group": a parallel group;
-  - "9 of 20 (45%) in the treatment group": the denominator of a result.
+  - "9 of 20 (45%) in the treatment group", "80% (114/142)": the denominator of a result;
+  - "(61 afatinib, 60 cetuximab)", "6074 on tamoxifen versus 6072 on placebo": arms by treatment;
+  - "the 53 who did not", "21 (B) received": a group named by what follows.
+Counts of units other than people ("247 febrile episodes were randomized") are mentions where
+the trial randomizes them. No mentions: the make-up of a counted group ("10 patients, including
+3 severe ..."), a withdrawn count's breakdown by reason, a planned target where an actual count
+is given (GOLD.md "Decisions"). Each count also carries what the total needs (Candidate: finer
+role, whether a cue gave it, units; sample_size_total.py).
 Reading a single number (is it a count, which role) is sample_size_cues.py's job.
 """
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
+from itertools import pairwise
 
 import regex
 
@@ -20,37 +29,59 @@ from ..nlp.spans import Found
 from .sample_size_cues import (
     AFTER_WINDOW,
     BREAKDOWN_HEADS,
+    CUE_ROLES,
     GROUP_BEFORE_N,
     GROUP_WORD,
     LABEL,
     MARK,
+    MAX_PARTS,
     NEIGHBOURS,
     PARTITIVE_AFTER,
-    ROLES,
     SENTENCE_REACH,
     STOP_WORDS,
     UNIT_WORDS,
     Candidate,
     after_cues,
     before_cues,
+    bracket_after,
     clause_window,
+    counts_units,
     enclosing,
     find_candidates,
-    inside_brackets,
     is_denominator,
     is_no_count,
+    names_clusters,
     noun_phrase,
     number_pattern,
+    other_units,
     outcome_before,
+    output_role,
     participant_nouns,
     read_role,
     reports_result,
     sentence_index,
     sentence_spans,
+    singular_nouns,
 )
 
 
+@dataclass
+class CountMention(Found):
+    """A mention that keeps, beside its values, the count it was read from, which the total
+    (sample_size_total.total_sample_size) reads: the finer role, whether a cue gave it, units."""
+
+    count: Candidate | None = None
+
+
 def find_sample_sizes(text: str) -> list[Found]:
+    """Every participant count, as GOLD.md's mentions (value and role)."""
+    return [CountMention(c.start, c.end, LABEL, {"value": c.value, "role": output_role(c.role)}, c)
+            for c in find_counts(text)]
+
+
+def find_counts(text: str) -> list[Candidate]:
+    """The counts with what the total needs beyond the mention: the finer role (eligible,
+    planned), whether a cue gave the role, whether the units are people."""
     # The cue caches serve one document (and its total, read next): a clause seldom recurs
     # in another, and a long run of documents must not grow them.
     for cache in (after_cues, before_cues, is_no_count, outcome_before):
@@ -60,14 +91,22 @@ def find_sample_sizes(text: str) -> list[Found]:
     kept: list[Candidate] = []
     # Numbers found not to be counts at all; the coordination rules must not revive them.
     rejected: set[int] = set()
+    # Where the pools that a counted part entered from start ("120 of 150 eligible patients").
+    pools: set[int] = set()
     for i, cand in enumerate(candidates):
         s_start, s_end = enclosing(sentences, cand.start)
         # A "sentence" with no full stop may be a whole 1 MB line: read only near the count.
         s_start = max(s_start, cand.start - SENTENCE_REACH)
         s_end = min(s_end, cand.np_end + SENTENCE_REACH)
         clause_left = max(s_start, text.rfind(";", s_start, cand.start) + 1)
+        # A bracket right after the noun phrase is an aside: the counts in it do not bound
+        # the stretch a role is read from, and its text is left out of the count's windows.
+        aside = bracket_after(text, cand.np_end) if cand.kind == "noun" else None
+        if aside is not None and aside >= s_end:
+            aside = None
+        reach_from = cand.np_end if aside is None else aside
         clause_right = s_end
-        semicolon = text.find(";", cand.np_end, s_end)
+        semicolon = text.find(";", reach_from, s_end)
         if semicolon >= 0:
             clause_right = semicolon
         # The neighbouring counts bound the stretch a role cue is read from; candidates are in
@@ -77,57 +116,93 @@ def find_sample_sizes(text: str) -> list[Found]:
             if other.np_end <= cand.start:
                 left = max(left, other.np_end)
                 break
-        for other in candidates[i + 1: i + 1 + NEIGHBOURS]:
-            if other.start >= cand.np_end:
+        for other in candidates[i + 1: i + 1 + NEIGHBOURS + MAX_PARTS]:
+            if other.start >= reach_from:
                 right = min(right, other.start)
                 break
         # Whether the number is a count at all is read in its whole clause ("2:1:1" needs
         # the "1:" before it); its role in the stretch up to the neighbouring counts.
-        before, after = clause_window(text, cand, clause_left, clause_right)
+        before, after = clause_window(text, cand, clause_left, clause_right, aside)
         if cand.kind != "n_equals" and is_no_count(before, after):
             rejected.add(cand.start)
             continue
-        if cand.kind == "bare" and _looks_like_year(cand, text):
+        if cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end)):
             rejected.add(cand.start)
             continue
         # The role is read (by read_role, only where it is needed) from the stretch up to the
         # neighbouring counts.
-        near = clause_window(text, cand, left, right)
+        near = clause_window(text, cand, left, right, aside)
         before_text = text[max(s_start, cand.start - 40): cand.start]
         as_denominator = is_denominator(before_text)
         partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
+        # "recruited 72 participants, of whom 36 ...", "Of these, 40 ...": part of a group just
+        # counted, which a count without a cue of its own does not add to.
+        subset = SUBSET_BEFORE.search(before_text) is not None
+        # "10 patients, including 3 severe and 7 moderate cases": the make-up of a group whose
+        # own count is written (GOLD.md "Decisions") is no mention.
+        if INCLUDING_BEFORE.search(before_text) and kept and kept[-1].start >= s_start:
+            rejected.add(cand.start)
+            continue
 
         if cand.kind == "n_equals":
             # "complications (n = 4)", "(35.2 +/- 22.3 hours, n = 11)": a result's n.
             if outcome_before(before):
                 continue
+            # "districts constituted the units for randomisation (n = 17)": clusters, not people.
+            if names_clusters(before):
+                rejected.add(cand.start)
+                continue
             # "a control group (n = 9) was studied": the n of a named group is that arm.
             if GROUP_BEFORE_N.search(text, max(s_start, cand.start - 40), cand.start):
-                cand.role = "arm"
+                cand.role, cand.cued = "arm", True
                 kept.append(cand)
                 continue
-            role, role_distance = read_role(*near)
-            cand.role = role if role in ("enrolled", "randomized", "analyzed", "completed", "withdrawn", "screened") and role_distance is not None and role_distance < 25 else "arm"
+            # The population's n ("Adult outpatients with social phobia (N = 204) from 10
+            # centres were randomly assigned") takes the clause's verb however far it stands;
+            # a group's ("drug (n = 12) or placebo") only a cue next to it.
+            population = _population_before(text, cand.start, s_start)
+            role, role_distance = read_role(before, after) if population else read_role(*near)
+            reach = AFTER_WINDOW if population else 25
+            if role in SUBSET_ROLES + ("enrolled", "eligible", "planned", "screened") and role_distance is not None and role_distance < reach:
+                cand.role, cand.cued = role, True
+            elif cand.share:
+                # "(N = 71 [53%])": how many of a group had a result.
+                continue
+            else:
+                cand.role, cand.cued = "arm", True
             kept.append(cand)
             continue
 
         if cand.kind == "noun":
-            if cand.head in BREAKDOWN_HEADS and inside_brackets(text, cand.start, s_start) and not as_denominator:
+            if cand.head in BREAKDOWN_HEADS and not as_denominator and _breakdown_of_a_count(text, candidates, i, s_start):
                 continue
-            if not as_denominator and (reports_result(after) or outcome_before(before)):
+            whole = ALL_BEFORE.search(before_text) is not None and not cand.share
+            role, _ = read_role(*near, phrase=cand.np_end - cand.num_end)
+            if not as_denominator and not whole and (
+                    reports_result(after) or (outcome_before(before) and role != "withdrawn")):
                 continue
-            role, _ = read_role(*near)
             if as_denominator:
                 cand.role = role if role in ("arm", "enrolled", "randomized", "analyzed", "completed") else "arm"
+                cand.cued = True
                 kept.append(cand)
                 continue
             # "cases" counts people only where the sentence says what the group did
             # ("80 cases were randomly treated"), never as a bare tally ("in 2 cases").
             if cand.head == "cases" and role is None:
                 continue
-            if cand.percent and role not in ("completed", "withdrawn", "analyzed", "randomized", "enrolled", "screened"):
+            if (cand.percent or cand.share) and role not in SUBSET_ROLES + ("enrolled", "eligible", "screened"):
                 continue
-            cand.role = role or "enrolled"
+            # "one patient ... withdrew after randomisation": a single person is a count only
+            # as one who left ("One patient had a rash" is a result).
+            if cand.head in singular_nouns():
+                if not any(label == "withdrawn" for *_, label in after_cues(near[1], "role_after")):
+                    continue
+                role = "withdrawn"
+            cand.cued = role is not None
+            cand.role = role or ("arm" if subset else "enrolled")
+            # "54 eyes of 27 patients": units the trial may randomize count for the total only
+            # where no people are counted.
+            cand.units = cand.head in other_units()
             kept.append(cand)
             continue
 
@@ -146,9 +221,21 @@ def find_sample_sizes(text: str) -> list[Found]:
             if phrase is not None and not reports_result(after) and not IN_BEFORE.search(before_text):
                 np_end = phrase[0]
                 tail = text[np_end: min(clause_right, np_end + AFTER_WINDOW)]
-                tail_role = _partitive_role(tail)
+                tail_role = _partitive_role(text, tail)
+                if tail_role is None:
+                    # "analyses of 203 of the patients": the cue stands before.
+                    role, _ = read_role(before, "")
+                    tail_role = role if role in SUBSET_ROLES else None
                 if tail_role is not None:
-                    cand.role = tail_role
+                    cand.role, cand.cued = tail_role, True
+                    # "120 of 150 eligible patients consented": a part drawn from a pool
+                    # named here (not "of the" group counted before) entered the trial; a
+                    # participle ("84 out of 100 outpatients consecutively randomized") is
+                    # said of the pool.
+                    if tail_role in ("enrolled", "randomized", "eligible") and not partitive.group("det") \
+                            and number_pattern().match(text, partitive.end()) and ENTERED_VERB.match(tail):
+                        cand.entered = True
+                        pools.add(partitive.end())
                     kept.append(cand)
                     continue
             # A bare denominator: "(24 of 54) of the CQ-treated patients", "9 of 20 (45%) in
@@ -156,7 +243,7 @@ def find_sample_sizes(text: str) -> list[Found]:
         if as_denominator:
             sentence = text[s_start:s_end]
             if _mentions_people(sentence) and not _counts_something_else(text, cand.num_end):
-                cand.role = "arm"
+                cand.role, cand.cued = "arm", True
                 kept.append(cand)
                 continue
         # "15 were lost to follow-up", "263 (87.4%) completed", "27 were assigned to": the
@@ -169,23 +256,85 @@ def find_sample_sizes(text: str) -> list[Found]:
                 # characters after the number's end.
                 cue_start = cand.num_end + max(role_distance - 1, 0)
                 if role_distance <= lead.end() - cand.num_end + 1 and not PREPOSITION.match(text, cue_start, cue_start + 12):
-                    cand.role = role
+                    cand.role, cand.cued = role, True
                     kept.append(cand)
                     continue
+        # "compared with the 53 who did not": "who" makes the number a group of people.
+        if WHO_AFTER.match(text, cand.num_end) and not reports_result(after) and (subset or THE_BEFORE.search(before_text)):
+            role, _ = read_role(*near, after_only=True)
+            cand.role, cand.cued = role or "arm", role is not None
+            kept.append(cand)
+            continue
         cand.role = None
     unused = [c for c in candidates if c.start not in rejected]
     kept = _add_coordinated(text, unused, kept, sentences)
     kept = _add_shared_head(text, unused, kept)
+    kept = _add_unit_counts(text, unused, kept, sentences)
     kept = _add_parallel(text, unused, kept, sentences)
     kept = _add_disposition_lists(text, unused, kept, sentences)
+    kept = _add_treatment_pairs(text, unused, kept, sentences)
+    kept = _add_bracketed_arms(text, unused, sorted(kept, key=lambda c: c.start))
+    kept = _add_fraction_denominators(text, candidates, kept, sentences)
     kept.sort(key=lambda c: c.start)
     _share_coordinated_roles(text, kept)
-    return [Found(c.start, c.end, LABEL, {"value": c.value, "role": c.role}) for c in kept]
+    _mark_pools(text, kept)
+    for cand in kept:
+        if cand.start in pools:
+            cand.role = "screened"
+    kept = _drop_reason_breakdowns(text, unused, kept, sentences)
+    kept = _drop_bracketed_make_up(text, kept)
+    return _drop_planned_if_actual(kept)
 
 
-# What may stand between a bare count and its verb: a percentage, "were", an adverb.
+# Roles a part of the population takes (and a count with a share of a group may have).
+SUBSET_ROLES = ("randomized", "analyzed", "completed", "withdrawn")
+
+# "of whom 225", "of which 36 patients", "Of these, 40", "among them, 12".
+SUBSET_BEFORE = regex.compile(r"\b(?:of|among|amongst) (?:whom|which|these|them|those)(?: patients| subjects| participants)?,? ?$", regex.I)
+# "10 patients, including 3 severe and 7 moderate cases": "including" and any parts before.
+INCLUDING_BEFORE = regex.compile(
+    r"\bincluding (?:the |only )?(?:(?:\d{1,7}|[A-Za-z]+)(?: [A-Za-z][\w-]*){0,3},? (?:and |or )?){0,4}$", regex.I)
+# "all 17 subjects", "All the 22 patients": the whole group, not a share with a result.
+ALL_BEFORE = regex.compile(r"\ball (?:the |of the |these |those )?$", regex.I)
+# "the 53 who did not", "of whom 12 who".
+WHO_AFTER = regex.compile(r"\G,? (?:who|whom)\b")
+THE_BEFORE = regex.compile(r"\b(?:the|remaining|other|another)\s?$", regex.I)
+# What the n of a population follows: a participant noun, with at most a few words after it
+# ("Adult outpatients with generalized social phobia (N = 204)") and no group word.
+POPULATION_BEFORE = regex.compile(r"([A-Za-z][\w-]*)((?: [\w'-]+){0,5}) \($")
+
+
+def _population_before(text: str, n_start: int, floor: int) -> bool:
+    found = POPULATION_BEFORE.search(text, max(floor, n_start - 70), n_start)
+    if found is None:
+        return False
+    words = [found.group(1)] + found.group(2).split()
+    nouns = participant_nouns()
+    return any(w.lower() in nouns for w in words) and not any(GROUP_WORD.fullmatch(w) for w in words)
+
+
+def _breakdown_of_a_count(text: str, candidates: list[Candidate], i: int, floor: int) -> bool:
+    """Whether a sex or age count stands in brackets after a count of its group ("Eleven
+    patients (7 men, 4 women)", "Thirty South Asian (15 women)"): then it is no mention; after a
+    group not counted ("undergraduates (66 women, 68 men)") it is (GOLD.md "Decisions")."""
+    cand = candidates[i]
+    opening = text.rfind("(", max(floor, cand.start - 60), cand.start)
+    if opening < 0 or ")" in text[opening:cand.start]:
+        return False
+    for other in reversed(candidates[max(0, i - NEIGHBOURS): i]):
+        if other.start < opening and BRACKETED_AFTER_COUNT.fullmatch(text, other.num_end, opening):
+            return True
+    return False
+
+
+# Between a count and the bracket that breaks it down: its noun phrase or modifiers.
+BRACKETED_AFTER_COUNT = regex.compile(r"(?:[ -][\w'’.-]+){0,8} ")
+
+
+# What may stand between a bare count and its verb: a percentage ("(87.4%)", "[50.6%]"), a
+# group's letter ("21 (B) received"), "were", an adverb.
 BARE_LEAD = regex.compile(
-    r"(?: ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\))?,? (?:(?:were|was|had been|have been|are|will be|had|have|did) )?(?:\w+ly |then |also |later |not )?"
+    r"(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])?(?: \([A-Z0-9]{1,2}\))?,? (?:(?:were|was|had been|have been|are|will be|had|have|did) )?(?:\w+ly |then |also |later |not )?"
 )
 
 # A cue that starts with a preposition ("25 in the ASI group") names a group, not what the
@@ -201,20 +350,36 @@ def _looks_like_year(cand: Candidate, text: str) -> bool:
     return bool(YEAR.fullmatch(text[cand.num_start: cand.num_end])) and not PARTITIVE_AFTER.match(text, cand.num_end)
 
 
-def _partitive_role(tail: str) -> str | None:
+# "... and 54 (78%) of the 69 placebo-treated patients completed": a second partitive shares
+# the verb that follows it.
+COORDINATED_PARTITIVE = regex.compile(
+    r"\G,? and (?:\d{1,7}|[A-Za-z]+(?:[- ][a-z]+)?)(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])? (?:out )?of (?:the |these |those |all )?(?P<number>\d{1,7})"
+)
+
+
+def _partitive_role(text: str, tail: str) -> str | None:
     """What a partitive numerator's group did, read after its noun phrase: only roles a
     subset of the population can take (completed, withdrawn, analyzed, randomized, began a
     trial)."""
+    second = COORDINATED_PARTITIVE.match(tail)
+    if second is not None:
+        phrase = noun_phrase(tail, second.end())
+        if phrase is not None:
+            tail = tail[phrase[0]:]
     cues = sorted((d, length, label) for _, d, length, label in after_cues(tail.replace(MARK, " "), "after"))
     for d, _, label in cues:
         if label == "outcome":
             return None
-        if label in ("completed", "withdrawn", "analyzed", "randomized", "enrolled", "screened"):
+        if label in ("completed", "withdrawn", "analyzed", "randomized", "enrolled", "eligible", "screened"):
             return label
         if label == "arm":
             return None
     return None
 
+
+# The finite verb of a part that entered: "120 of 150 eligible patients consented and were
+# randomized", "... agreed to participate".
+ENTERED_VERB = regex.compile(r",? (?:\w+ly )?(?:were|was|have been|had been|agreed|consented|participated|took part|entered|enrolled|joined)\b")
 
 # "controlled in 13 of the 30 neonates": a partitive after "in" reports a result.
 IN_BEFORE = regex.compile(r"\bin\s?$")
@@ -237,7 +402,13 @@ def _counts_something_else(text: str, pos: int) -> bool:
     if not word:
         return False
     word = word.group(1).lower()
+    # "11 out of 12 turned negative": a verb says what the group did.
+    if VERB_FORM.fullmatch(word):
+        return False
     return word == "%" or (word not in STOP_WORDS and word not in participant_nouns())
+
+
+VERB_FORM = regex.compile(r"[a-z]{3,}ed")
 
 
 COORDINATION_GAP = regex.compile(r",? (?:and|or) |, ")
@@ -263,7 +434,7 @@ def _add_coordinated(text, candidates, kept, sentences):
                 before = text[max(0, cand.start - 12): cand.start]
                 if RANGE_START_BEFORE.search(before):
                     break
-                cand.role = by_start[nxt.start].role
+                cand.role, cand.cued = by_start[nxt.start].role, by_start[nxt.start].cued
                 kept.append(cand)
                 break
             if nxt.kind != "bare":
@@ -298,19 +469,27 @@ def _add_shared_head(text, candidates, kept):
         cand.end = gap.end("mods")
         cand.np_end = cand.end
         cand.kind = "noun"
-        cand.role = partner.role
+        cand.role, cand.cued = partner.role, partner.cued
         kept.append(cand)
         by_start[cand.start] = cand
     return kept
 
 
 PARALLEL = regex.compile(
-    r"(?:(?:,|;| and| or| whereas| while| versus| vs\.?) (?:the )?|\( ?)$"
+    r"(?:(?:,|;|:| and| or| whereas| while| versus| vs\.?) (?:the )?|\( ?)$"
 )
 PARALLEL_AFTER = regex.compile(
-    r"\G (?:in|to|into|for|on) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|intervention|control|placebo|treatment)\b",
+    r"\G(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])? (?:in|to|into|for|on) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|intervention|control|placebo|treatment)\b",
     regex.I,
 )
+# "(158 to remdesivir and 79 to placebo)": in a sentence that assigns, "to" and a treatment.
+PARALLEL_TO_TREATMENT = regex.compile(r"\G to (?!the\b|a\b|an\b|\d)[\w+/-]+(?: [\w+/-]+)?(?=,|;|\)| and | or )", regex.I)
+# "Ten healthy volunteers, and seven with UC took part", "46 fractures ..., 24 with slotted nails
+# and 22 with non-slotted nails": a group named by what it has, beside a counted one.
+PARALLEL_WITH = regex.compile(r"\G with (?!a |an |the |each |respect\b)[A-Za-z]", regex.I)
+# "6074 on tamoxifen versus 6072 on placebo", "(61 afatinib, 60 cetuximab)": counts of the arms
+# named by their treatment, two or more side by side (the checks are in _add_treatment_pairs).
+ON_TREATMENT = regex.compile(r"\G (?:on|receiving|taking|given) (?!the \w+ (?:day|week|month|visit))[A-Za-z]", regex.I)
 
 
 def _add_parallel(text, candidates, kept, sentences):
@@ -323,20 +502,37 @@ def _add_parallel(text, candidates, kept, sentences):
         if cand.start in kept_starts or cand.kind != "bare":
             continue
         # The group after the number first: it rules out most numbers at once.
-        if not PARALLEL_AFTER.match(text, cand.num_end):
-            continue
+        with_group = PARALLEL_WITH.match(text, cand.num_end) is not None
         s_start, _ = enclosing(sentences, cand.start)
+        if not with_group and not PARALLEL_AFTER.match(text, cand.num_end) and not (
+                PARALLEL_TO_TREATMENT.match(text, cand.num_end) and RANDOMIZATION_WORD.search(text, s_start, cand.start)):
+            continue
         if not PARALLEL.search(text[max(s_start, cand.start - 12): cand.start]):
             continue
         at = bisect.bisect_left(starts, cand.start) - 1
         if at < 0 or starts[at] < s_start:
             continue
         previous = by_start[starts[at]]
-        cand.role = "arm" if previous.role in ("enrolled", "randomized") else previous.role
+        if with_group:
+            # The groups are parts of the population side by side, not arms of the one before.
+            # "Of 60 patients, 30 with diabetes": a part of the group, not beside it.
+            if (cand.start - previous.np_end > 60 or not WITH_PARTNER.search(text, previous.np_end, cand.start)
+                    or PART_OF_BEFORE.search(text, max(0, previous.start - 12), previous.start)):
+                continue
+            cand.role = "arm" if previous.role == "randomized" else previous.role
+        else:
+            cand.role = "arm" if previous.role in ("enrolled", "randomized", "eligible", "planned") else previous.role
+        cand.cued = True
         kept.append(cand)
         bisect.insort(starts, cand.start)
         by_start[cand.start] = cand
     return kept
+
+
+# What ends the count the "with" group stands beside: its own noun phrase, a "with" group of its
+# own, a verb ("were randomized to treatment with nails,"), then a list mark.
+WITH_PARTNER = regex.compile(r"(?:,|,? and|,? or) $")
+PART_OF_BEFORE = regex.compile(r"\b(?:of|among|amongst|in) (?:the |all |these )?$", regex.I)
 
 
 # A list item's start: the sentence start, after a clause mark or "and".
@@ -389,5 +585,283 @@ def _share_coordinated_roles(text: str, kept: list[Candidate]) -> None:
             if cur.role == "enrolled" and nxt.role != "enrolled":
                 # Only when the first had no cue of its own.
                 window = text[cur.np_end: nxt.start]
-                if not any(label in ROLES for _, _, _, label in after_cues(window, "role_after")):
-                    cur.role = nxt.role
+                if not any(label in CUE_ROLES for _, _, _, label in after_cues(window, "role_after")):
+                    cur.role, cur.cued = nxt.role, nxt.cued
+
+
+def _add_treatment_pairs(text, candidates, kept, sentences):
+    """'6074 on tamoxifen versus 6072 on placebo': two bare counts side by side, each named by
+    the treatment its group was on, are the arms."""
+    kept_starts = {c.start for c in kept}
+    on = [c for c in candidates
+          if c.kind == "bare" and c.start not in kept_starts and ON_TREATMENT.match(text, c.num_end)]
+    for first, second in pairwise(on):
+        gap = text[first.num_end: second.start]
+        if len(gap) > 60 or not TREATMENT_PAIR_GAP.fullmatch(gap):
+            continue
+        if sentence_index(sentences, first.start) != sentence_index(sentences, second.start):
+            continue
+        for cand in (first, second):
+            if cand.start in kept_starts:
+                continue
+            cand.end = cand.np_end = ON_TREATMENT_PHRASE.match(text, cand.num_end).end()
+            cand.role, cand.cued = "arm", True
+            kept.append(cand)
+            kept_starts.add(cand.start)
+    return kept
+
+
+# Between two counts on their treatments: the first's treatment, then "versus", "vs", "and",
+# "or" or a comma.
+TREATMENT_PAIR_GAP = regex.compile(r" (?:on|receiving|taking|given) [\w+/-]+(?: [\w+/-]+){0,3}?(?:,? (?:versus|vs\.?|and|or|compared with)|,|;) ")
+ON_TREATMENT_PHRASE = regex.compile(r"\G (?:on|receiving|taking|given) [\w+/-]+")
+
+
+# "80% (114/142)", "2/35 (6%)", "[2/82, 2.4%]": a result written as a fraction beside its
+# percentage; the denominator is the group's count (GOLD.md "Decisions": "9 of 20").
+FRACTION = regex.compile(r"(?<![\w./-])(?P<part>\d{1,5})/(?P<whole>\d{1,5})(?![\w/-]|[.,·]\d)")
+PART_BEFORE_SLASH = regex.compile(r"(?<![\w./-])\d{1,5}/$")
+PERCENT_BEFORE_FRACTION = regex.compile(r"(?P<percent>\d{1,3}(?:[.·]\d{1,2})?) ?% ?[(\[] ?$")
+PERCENT_AFTER_FRACTION = regex.compile(r"\G(?: ?[(\[] ?|, ?)(?P<percent>\d{1,3}(?:[.·]\d{1,2})?) ?%")
+
+
+def _add_fraction_denominators(text, candidates, kept, sentences):
+    kept_starts = {c.start for c in kept}
+    for cand in candidates:
+        # The denominator was read as a number joined to the one before ("114/142").
+        if cand.kind != "bare" or cand.start in kept_starts or text[cand.start - 1: cand.start] != "/":
+            continue
+        part_start = PART_BEFORE_SLASH.search(text, max(0, cand.start - 7), cand.start)
+        fraction = FRACTION.match(text, part_start.start()) if part_start is not None else None
+        if fraction is None or fraction.end() != cand.num_end:
+            continue
+        part, whole = int(fraction.group("part")), int(fraction.group("whole"))
+        if not 0 <= part <= whole or whole < 3:
+            continue
+        percent = (PERCENT_AFTER_FRACTION.match(text, fraction.end())
+                   or PERCENT_BEFORE_FRACTION.search(text, max(0, fraction.start() - 12), fraction.start()))
+        if percent is None:
+            continue
+        stated = float(percent.group("percent").replace("·", "."))
+        # The percentage must be the fraction's, as printed (rounded to a whole or a tenth).
+        if abs(stated - 100 * part / whole) > 0.6:
+            continue
+        s_start, s_end = enclosing(sentences, cand.start)
+        if not _mentions_people(text[s_start:s_end]):
+            continue
+        cand.role, cand.cued = "arm", True
+        kept.append(cand)
+        kept_starts.add(cand.start)
+    return kept
+
+
+# "247 febrile episodes were prospectively randomized", "46 femoral shaft fractures were
+# randomized": units the trial randomizes, named at most three words after the number.
+UNITS_THEN_RANDOMIZED = regex.compile(
+    r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,3}? (?P<unit>[a-z]+))(?: \([^()]{1,30}\))? (?:were|was) (?:\w+ly )?(?P<verb>randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\b"
+)
+# The units again, with what became of them: "All 247 episodes were evaluable".
+UNITS_THEN_ROLE = regex.compile(r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,2}? (?P<unit>[a-z]+))(?= (?:were|was|had been|have been) )")
+# "(288 episodes)": a bracketed count of units after an arm's treatment.
+UNITS_IN_BRACKETS = regex.compile(r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,2}? (?P<unit>[a-z]+))\)")
+RANDOMIZATION_WORD = regex.compile(r"\brandomi[sz]|\ballocated\b|\bassigned\b", regex.I)
+
+
+def _add_unit_counts(text, candidates, kept, sentences):
+    """Counts of units that are not people, where the trial randomizes them (GOLD.md: the total
+    only where the number of people is not given); then, of the units randomized, the counts
+    that say what became of them ("All 247 episodes were evaluable")."""
+    kept_starts = {c.start for c in kept}
+    units = other_units()
+    randomized_units = set()
+    for cand in candidates:
+        if cand.kind != "bare" or cand.start in kept_starts:
+            continue
+        found = UNITS_THEN_RANDOMIZED.match(text, cand.num_end)
+        role = "randomized"
+        if found is None or found.group("unit") not in units:
+            found = None
+            if text[cand.start - 1: cand.start] == "(":
+                found = UNITS_IN_BRACKETS.match(text, cand.num_end)
+                s_start, _ = enclosing(sentences, cand.start)
+                if found is None or found.group("unit") not in units or not RANDOMIZATION_WORD.search(text, s_start, cand.start):
+                    continue
+                role = "arm"
+        if found is None:
+            continue
+        if any(w.lower() in STOP_WORDS or w.lower() in UNIT_WORDS - units for w in found.group("phrase").split()):
+            continue
+        cand.end = cand.np_end = found.end("phrase")
+        cand.kind, cand.head = "noun", found.group("unit")
+        cand.role, cand.cued, cand.units = role, True, True
+        kept.append(cand)
+        kept_starts.add(cand.start)
+        randomized_units.add(cand.head)
+    if not randomized_units:
+        return kept
+    for cand in candidates:
+        if cand.kind != "bare" or cand.start in kept_starts:
+            continue
+        found = UNITS_THEN_ROLE.match(text, cand.num_end)
+        if found is None or found.group("unit") not in randomized_units:
+            continue
+        _, after = clause_window(text, cand, cand.start, len(text))
+        role, _ = read_role("", after, after_only=True)
+        if role is None:
+            continue
+        cand.end = cand.np_end = found.end("phrase")
+        cand.kind, cand.head = "noun", found.group("unit")
+        cand.role, cand.cued, cand.units = role, True, True
+        kept.append(cand)
+        kept_starts.add(cand.start)
+    return kept
+
+
+# Between a withdrawn count and its breakdown by reason: a dash, a bracket, a colon, "because".
+REASONS_LEAD = regex.compile(r" - |\(|:|\bbecause\b|\bdue to\b|\bowing to\b", regex.I)
+
+
+def _drop_reason_breakdowns(text, candidates, kept, sentences):
+    """'4 could not be evaluated - 2 received secretin outside the study, and 2 did not return':
+    the parts of a withdrawn count by reason are no mentions (GOLD.md "Decisions"). The parts
+    are the numbers that follow, counts or not ("4 moved away" is none of its own)."""
+    dropped: set[int] = set()
+    starts = [c.start for c in candidates]
+    for whole in kept:
+        if whole.role != "withdrawn" or whole.start in dropped:
+            continue
+        running, parts = 0, []
+        s_idx = sentence_index(sentences, whole.start)
+        first = bisect.bisect_left(starts, whole.np_end)
+        for part in candidates[first: first + MAX_REASONS]:
+            if part.start - whole.np_end > 200 or sentence_index(sentences, part.start) != s_idx:
+                break
+            running += part.value
+            parts.append(part)
+            if running >= whole.value:
+                break
+        if running == whole.value and len(parts) >= 2 and REASONS_LEAD.search(text, whole.np_end, parts[0].start):
+            dropped.update(p.start for p in parts)
+    return [c for c in kept if c.start not in dropped]
+
+
+# A withdrawn count is broken down into a handful of reasons.
+MAX_REASONS = 6
+
+
+# The roles of an actual count; an arm may be planned too ("300 patients (150 in each group)").
+ACTUAL_ROLES = ("enrolled", "eligible", "randomized", "analyzed", "completed", "withdrawn")
+
+
+def _drop_planned_if_actual(kept):
+    """A planned count is a mention only where no actual count is given (GOLD.md "Decisions")."""
+    if any(c.role in ACTUAL_ROLES for c in kept):
+        return [c for c in kept if c.role != "planned"]
+    return kept
+
+
+def _drop_bracketed_make_up(text, kept):
+    """'Sixty-seven children were randomized (slow early response, 55 patients; translocation,
+    12 patients)': counts in a bracket after a count, adding up to it and with no role of their
+    own, break the group down by what it is made of; they are no mentions (GOLD.md "Decisions")."""
+    dropped: set[int] = set()
+    for i, whole in enumerate(kept):
+        if whole.role not in ("enrolled", "randomized", "eligible") or whole.start in dropped:
+            continue
+        opening = text.find("(", whole.np_end, whole.np_end + MAKE_UP_REACH)
+        if opening < 0 or "." in text[whole.np_end:opening]:
+            continue
+        closing = _closing_bracket(text, opening)
+        if closing is None:
+            continue
+        parts = [c for c in kept[i + 1: i + 1 + MAX_PARTS] if opening < c.start < closing]
+        # A part's cue may be the whole's, read across the bracket ("were randomized (..., 55").
+        if (len(parts) >= 2 and not any(p.cued and p.role != whole.role for p in parts)
+                and sum(p.value for p in parts) == whole.value):
+            dropped.update(p.start for p in parts)
+    return [c for c in kept if c.start not in dropped]
+
+
+# How far after its count a bracket that breaks the group down may open ("were randomized (").
+MAKE_UP_REACH = 60
+
+
+def _closing_bracket(text: str, opening: int) -> int | None:
+    depth = 0
+    for at in range(opening, min(len(text), opening + 300)):
+        char = text[at]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return at
+    return None
+
+
+# A bracket listing a count's arms by name: "(61 afatinib, 60 cetuximab)", "(32 and 36,
+# respectively)". Each item is a number and at most two words naming the arm.
+ARM_ITEM = r"\d{1,7}(?: [A-Za-z][\w+/-]*){0,2}"
+BRACKETED_ARMS = regex.compile(
+    rf"\G ?\( ?(?P<items>{ARM_ITEM}(?:(?:,|;|,? and|,? or|,? versus|,? vs\.?) {ARM_ITEM})+)(?:,? respectively)? ?\)"
+)
+ARM_ITEM_PARTS = regex.compile(r"(?P<number>\d{1,7})(?P<name>(?: [A-Za-z][\w+/-]*){0,2})")
+# What a group broken down by its make-up is named by: "(59 male and 13 female)", "(3 severe
+# and 7 moderate)"; with these the bracket is no list of arms.
+MAKE_UP_WORDS = frozenset({"male", "female", "mild", "moderate", "severe", "and", "or", "versus", "vs", "respectively"})
+# Before the bracket: the count was treated, assigned or allocated.
+TREATED = regex.compile(r"\b(?:randomi[sz]|allocated|assigned|treated|received|crossed)", regex.I)
+
+
+def _add_bracketed_arms(text, candidates, kept):
+    """'A total of 121 patients were treated (61 afatinib, 60 cetuximab)': bare counts in a
+    bracket after a count whose group was treated or assigned, adding up to it, are its arms."""
+    by_start = {c.start: c for c in candidates}
+    kept_starts = {c.start for c in kept}
+    added = []
+    for whole in kept:
+        opening = text.find("(", whole.np_end, whole.np_end + MAKE_UP_REACH)
+        if opening < 0 or "." in text[whole.np_end: opening]:
+            continue
+        if whole.role not in ("randomized", "arm") and not TREATED.search(text, whole.np_end, opening):
+            continue
+        listing = BRACKETED_ARMS.match(text, opening)
+        if listing is None:
+            continue
+        items = list(ARM_ITEM_PARTS.finditer(text, listing.start("items"), listing.end("items")))
+        items = [item for item in items if item.group("number")]
+        names = {w.lower() for item in items for w in item.group("name").split()}
+        if names & (MAKE_UP_WORDS - {"and", "or", "versus", "vs", "respectively"}) or names & (BREAKDOWN_HEADS | participant_nouns() | UNIT_WORDS):
+            continue
+        if sum(int(item.group("number")) for item in items) != whole.value:
+            continue
+        for item in items:
+            cand = by_start.get(item.start("number"))
+            if cand is None or cand.start in kept_starts or cand.kind != "bare":
+                continue
+            words = item.group("name").split()
+            # The name ends before a joining word ("32 and 36": no name).
+            if words and words[0].lower() not in MAKE_UP_WORDS:
+                cand.end = cand.np_end = item.start("name") + 1 + len(words[0])
+            cand.role, cand.cued = "arm", True
+            added.append(cand)
+            kept_starts.add(cand.start)
+    return kept + added
+
+
+# "Of 320 patients assessed, 150 were eligible", "Among the 1,000 women contacted, 300 were
+# randomized": a pool named at the start of a sentence or clause, then the part that entered.
+POOL_BEFORE = regex.compile(r"(?:^|[.;:(] ?|, )(?:of|among|amongst|from) (?:the |a total of |all )?$", regex.I)
+POOL_GAP = regex.compile(r"[^.;()]{0,60}, (?:only )?$")
+
+
+def _mark_pools(text, kept):
+    """The pool of "Of N ..., M were randomized" was screened, where N has no cue of its own: the
+    total is the part that entered (GOLD.md: screened counts are not the sample size)."""
+    for pool, part in pairwise(kept):
+        if pool.cued or pool.kind != "noun" or not part.cued or part.role not in ("enrolled", "randomized", "eligible"):
+            continue
+        if part.value >= pool.value or not POOL_BEFORE.search(text, max(0, pool.start - 20), pool.start):
+            continue
+        if POOL_GAP.fullmatch(text, pool.np_end, part.start):
+            pool.role, pool.cued = "screened", True
