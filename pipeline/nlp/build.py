@@ -14,7 +14,7 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories with spaCy.
-from ..extractors import doses, pvalues, routes, sample_size  # noqa: F401
+from ..extractors import doses, effects, pvalues, routes, sample_size  # noqa: F401
 from . import abbreviations, lexicon  # noqa: F401
 from .tokenizer import trialfacts_tokenizer
 
@@ -24,7 +24,10 @@ from .tokenizer import trialfacts_tokenizer
 warnings.filterwarnings("ignore", message="Possible set union", category=FutureWarning)
 warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
 
-EXTRACTORS = ("trialfacts_pvalue", "trialfacts_sample_size", "trialfacts_dose", "trialfacts_route")
+# The effect extractor reads the p-values (an effect carries the one reported with it): after them.
+EXTRACTORS = (
+    "trialfacts_pvalue", "trialfacts_sample_size", "trialfacts_dose", "trialfacts_route", "trialfacts_effect",
+)
 
 
 def build_pipeline(model: str | None = None) -> Language:

@@ -21,6 +21,7 @@ P_VALUES = "trialfacts_p_values"
 SAMPLE_SIZES = "trialfacts_sample_sizes"
 DOSES = "trialfacts_doses"
 ROUTES = "trialfacts_routes"
+EFFECTS = "trialfacts_effects"
 ENTITIES = "trialfacts_entities"
 
 

@@ -58,19 +58,20 @@ def describe_route(route: Route) -> str:
     return route.route
 
 
+def describe_interval(low: float, high: float) -> str:
+    """"0.61-0.85", "-5 to -1.2": joined by "-" only where neither end is negative, since
+    "-5--1.2" would not read as an interval."""
+    joiner = " to " if low < 0 or high < 0 else "-"
+    return f"{format_number(low)}{joiner}{format_number(high)}"
+
+
 def describe_effect(effect: Effect, with_p_value: bool = True) -> str:
     """"HR 0.72 (95% CI 0.61-0.85)", "MD -3.1 (-5 to -1.2)", "OR 1.4"; with the p-value reported
-    with it, where the record has one: "HR 0.72 (95% CI 0.61-0.85), P < 0.001".
-
-    The bounds are joined by "-" only where neither is negative: "-5--1.2" would not read as
-    an interval, so a negative bound gets " to ".
-    """
+    with it, where the record has one: "HR 0.72 (95% CI 0.61-0.85), P < 0.001"."""
     said = f"{effect.measure} {format_number(effect.value)}"
     if effect.ci_low is not None and effect.ci_high is not None:
-        low, high = format_number(effect.ci_low), format_number(effect.ci_high)
-        joined = f"{low} to {high}" if effect.ci_low < 0 or effect.ci_high < 0 else f"{low}-{high}"
         level = "" if effect.ci_level is None else f"{format_number(effect.ci_level * 100)}% CI "
-        said += f" ({level}{joined})"
+        said += f" ({level}{describe_interval(effect.ci_low, effect.ci_high)})"
     if with_p_value and effect.p_value is not None:
         said += f", {describe_p_value(effect.p_value)}"
     return said

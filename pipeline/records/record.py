@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..nlp.spans import DOSES, ENTITIES, P_VALUES, ROUTES, SAMPLE_SIZES, read_spans
+from ..nlp.spans import (
+    DOSES,
+    EFFECTS,
+    ENTITIES,
+    P_VALUES,
+    ROUTES,
+    SAMPLE_SIZES,
+    read_spans,
+)
 from ..reading.clean import CleanText
+from .describe import describe_interval, format_number
 from .models import (
     Abbreviation,
     Dose,
+    Effect,
     Entity,
     PValue,
     Route,
@@ -21,12 +31,27 @@ MENTION_FIELDS = (
     ("p_values", P_VALUES, PValue),
     ("doses", DOSES, Dose),
     ("routes", ROUTES, Route),
+    ("effects", EFFECTS, Effect),
 )
 
 
 def _raw_span(cleaned: CleanText, start: int, end: int) -> dict:
     raw_start, raw_end = cleaned.to_raw(start, end)
     return {"text": cleaned.raw[raw_start:raw_end], "start": raw_start, "end": raw_end}
+
+
+def effect_warning(effect: Effect) -> str | None:
+    """What is wrong with an effect's numbers as written, or None. They are never repaired: the
+    source may hold a typo, and a guessed correction would be a wrong number."""
+    if effect.ci_low is None or effect.ci_high is None:
+        return None
+    interval = describe_interval(effect.ci_low, effect.ci_high)
+    where = f"effect {effect.text!r} at {effect.start}"
+    if effect.ci_low > effect.ci_high:
+        return f"{where}: the interval {interval} has its low end above its high end"
+    if not effect.ci_low <= effect.value <= effect.ci_high:
+        return f"{where}: the interval {interval} does not contain the estimate {format_number(effect.value)}"
+    return None
 
 
 def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None = None) -> TrialRecord:
@@ -39,6 +64,10 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
             named = payload.get("intervention")
             if named is not None:  # a dose's intervention: a name mention, offsets to map too
                 payload["intervention"] = _raw_span(cleaned, named["start"], named["end"])
+            p_value = payload.get("p_value")
+            if p_value is not None:  # an effect's p-value: the p-value mention, offsets to map too
+                payload["p_value"] = PValue(**_raw_span(cleaned, p_value["start"], p_value["end"]),
+                                            **{k: p_value[k] for k in ("comparator", "value", "threshold")})
             mentions.append(model(**_raw_span(cleaned, start, end), **payload))
         fields[field] = mentions
 
@@ -74,6 +103,7 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
         doc_id=doc_id,
         sample_size=doc._.sample_size,
         **fields,
+        warnings=[w for effect in fields["effects"] if (w := effect_warning(effect))],
         source=source,
         metadata=cleaned.metadata,
         entities=entities,

@@ -1,0 +1,922 @@
+"""Effect estimates: "OR, 0.59 [95% CI, 0.22-1.59]", "hazard ratio 0.72 (95% CI 0.61 to 0.85)",
+"mean difference, -8.9; 95% CI, -19.4 to 1.6", "risk ratios (95% CIs) were 1.75 (0.44 to 8.13) and ...".
+
+An effect is an estimate tied to a measure name (GOLD.md "effects"). The names are data
+(patterns/effect_measures.jsonl); the estimate grammar (a value, its unit, its confidence interval in
+the usual typesettings) is composed here from the shared number pieces. An estimate is tied to a name
+
+- written next to it: "OR 2.1", "hazard ratio was 0.72 (0.61-0.85)", "difference, 5.2 points; 95% CI
+  1.1 to 9.3" (the span starts at the name); also across a few words that end in a verb or comma
+  ("the hazard ratio for death was 0.74 (95% CI ...)", the span then starting at the value);
+- standing apart before it in the same sentence, where the estimate has an interval and nothing
+  between them names another statistic (a mean, a rate, a sensitivity: the NOT_EFFECT names, unless
+  the name is of it: "the difference in the rate of death was ...") or ends the clause with a
+  semicolon (unless a list of the name's estimates goes on: "adjusted ORs: age, 1.03 (1.01-1.05); male
+  sex, 1.8 (1.2-2.7)"); so "risk ratios (95% CI) were 1.75 (0.44 to 8.13) for X, 1.11 (0.55 to 2.28)
+  for Y" gives one effect per estimate, each span starting at its value;
+- written after a percentage: "a 44% (95% CI 7-66) risk reduction", "42% risk reduction [0-68]";
+- written after its interval: "the 90% CI [-2.3; 1.5] of the treatment difference (-0.4 mmHg)".
+
+A name's span takes in the qualifying words written before it ("age-adjusted rate ratio", "pooled
+RR"). A difference told in prose is an effect only with a labelled interval in a sentence that compares
+groups ("compared with sitting, walking lowered insulin by 16.3 mU/L (95% CI ...)"). Other estimates
+without a name are not effects: a group's mean or rate with its CI looks the same. An abbreviated
+ratio with a unit or a value too large is a vital sign or a place ("HR 72 (65-80) beats/min", "time in
+the OR was 95 minutes"). Numbers are kept as written; record.py warns where an interval does not
+contain its estimate.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp.spans import EFFECTS, P_VALUES, Found, doc_text, read_spans, write_spans
+from ..resources import (
+    Literals,
+    could_match,
+    fold_for_literals,
+    load_rules,
+    required_literals,
+)
+from .numbers import SIGNED_BOUND, SIGNED_DECIMAL, decimal_value
+
+
+def _compile(pattern: str, flags: int = regex.IGNORECASE | regex.V1) -> regex.Pattern:
+    """The patterns here are written with plain spaces, each standing for one whitespace character:
+    cleaning makes a whitespace run inside a sentence one space, but keeps a line break where it may
+    be structure ("OR 2.1;\\n95% CI 1.2-3.4" from a wrapped line). "(?-f)": simple case folding."""
+    return regex.compile("(?-f)" + pattern.replace(" ", r"\s"), flags)
+
+
+# --- The estimate grammar ---------------------------------------------------------------------
+
+# The confidence level: "95%", "95 %", "95 percent", "95.48%", "90%".
+LEVEL = r"(?P<level>\d{2}(?:[.·]\d{1,2})?) ?(?:%|percent\b|per cent\b)"
+# The interval's name: "CI", "CIs", "C.I.", "confidence interval(s)", "confidence limits", Bayesian
+# "credible interval" / "CrI". The abbreviations in capitals only, so "ci" in prose is none.
+CI_WORD = (
+    r"(?:(?-i:CIs?|CrIs?|CLs?|C\.I\.)(?![A-Za-z-])"
+    r"|confidence (?:intervals?|limits?|bounds?)|credib(?:le|ility) (?:intervals?|limits?))"
+)
+# How the interval was computed, before its level: "robust 95% CI", "two-sided 95% CI".
+CI_METHOD = r"(?:(?:robust|bootstrap(?:ped)?|exact|asymptotic|two-sided|2-sided|adjusted|profile likelihood) )?"
+# "95% CI", "95%CI", "95%-CI", "CI 95%", "CI95%", "95% confidence interval (CI)", "[CI]"; after a
+# level "ci" in lower case too ("95% ci"), where it cannot be a word of the sentence.
+CI_LABEL = (
+    rf"{CI_METHOD}(?:{LEVEL}[ -]?(?:{CI_WORD}|(?-i:cis?)(?![A-Za-z-]))|{CI_WORD}(?: ?{LEVEL})?)"
+    r"(?: ?[(\[](?-i:CIs?|CrIs?)[)\]])?"
+)
+# Between the label and the interval: "95% CI: ", "95% CI = ", "95% CI of ", "95% CI from ",
+# "95% CI for the difference, ".
+CI_LABEL_TAIL = r"(?: ?[:=,] ?| (?:of|was|is|from|ranging from|range) | for (?:the )?[a-z-]+(?: [a-z-]+)?,? | )?"
+
+# A unit written after an estimate where an interval follows: "-5.5 m (95% CI ...)", "16.3 mU/L,
+# (95% CI ...)", "5.2 points", "0.21 SD units", "HR 1.03 per year", "OR 1.9 per SD"; not a word of
+# the sentence.
+UNIT_STOP_WORDS = (
+    r"(?:and|or|to|for|in|vs|versus|of|was|were|with|than|at|on|by|per|from|the|a|an|as|respectively"
+    r"|whose|among|between|after|before|during|compared|while|but|which|that|is|are|CI|CIs|p)"
+)
+UNIT_WORD = rf"(?!{UNIT_STOP_WORDS}(?![\w/]))[^\W\d_][\w/µ°²³.^-]{{0,14}}(?<![.-])"
+PER_STEP = r"per (?:\d+(?:[.·]\d+)?[ -]?)?[^\W\d_][\w-]{0,15}(?: (?:increase|increment|decrease|rise))?"
+# A filtration rate's unit holds a number of its own: "mL/min/1.73 m2".
+PER_BODY_SURFACE = r"m[lL] ?/ ?min ?/ ?1[.·]73 ?m(?:2|²|\^2)"
+UNIT = (
+    rf"(?P<unit>percentage points?|mm ?Hg|cm ?H2O|{PER_BODY_SURFACE}|{PER_STEP}"
+    rf"|{UNIT_WORD}(?: {PER_STEP}| (?:units?|points?)(?![\w/]))?)"
+)
+# A unit written after its number with a space or, as an adjective, a hyphen: "2.1-point greater".
+UNIT_JOIN = r"[ -]?"
+# A comparative or change noun between an estimate and its interval: "9% improvement (95% CI, 0% to
+# 19%)", "1.2 points lower (95% CI 0.5 to 1.9)", "a 2.1-point greater improvement (95% CI ...)": a
+# difference told in prose.
+COMPARATIVE = r"(?:lower|higher|greater|less|shorter|longer|fewer|more|smaller|larger)"
+CHANGE_NOUN = r"(?:improvements?|reductions?|increases?|decreases?|gains?|losses?|declines?)"
+CHANGE_WORD = rf"(?P<change>{COMPARATIVE}(?: {CHANGE_NOUN})?|{CHANGE_NOUN})"
+PERCENT = r"(?: ?%| percent\b| per cent\b)"
+
+# Where a number can start. The lookahead lets the engine skip every other position (outside the
+# case-insensitive mode, where it is fastest).
+NUMBER_START = r"(?-i:(?=[-+\d.·]))"
+# "1. 22; 95% CI": a decimal split by a space (PDF copies), only where a labelled interval follows.
+SPACED_ESTIMATE = r"(?<![\w.·])\d{1,2}\. \d{1,3}(?=[;,] ?\d{2} ?% ?CI)"
+# An estimate: a signed decimal, not the level of a CI label ("95% CI") nor a p-value ("P = .01").
+NOT_A_LEVEL = rf"(?!{PERCENT}?[ -]?{CI_WORD})"
+NOT_A_P_VALUE = r"(?<!\bp(?:[- ]?values?)? ?(?:[<>=≤≥:]|[<>]=) ?)"
+VALUE = rf"{NOT_A_P_VALUE}(?P<value>{SIGNED_DECIMAL}|{SPACED_ESTIMATE}){NOT_A_LEVEL}(?P<percent>{PERCENT})?"
+# A p-value written between an estimate and its interval: "OR 2.1 (P = .01; 95% CI ...)", "OR 2.1;
+# p = 0.01; 95% CI ...".
+P_VALUE_INLINE = r"p ?(?:[<>=≤≥]|[<>]=) ?0?[.·]\d+"
+P_VALUE_FIRST = rf"(?:{P_VALUE_INLINE} ?[;,] ?)?"
+P_VALUE_BETWEEN = rf"(?: ?[;,] ?{P_VALUE_INLINE}(?= ?[;,]))?"
+
+# One end of an interval, with the estimate's unit or a percentage repeated: "-19.7 m", "7.7%".
+BOUND_UNIT = r"(?:(?: ?(?P=unit))(?![\w/])| ?%)?"
+# A range sign: a dash (other dashes are "-" after cleaning), "to", or the tilde Chinese and Japanese
+# journals write ("1.25~2.94").
+RANGE_SIGN = r"(?: ?[-—~～] ?| to )"
+# The two ends: "0.43-0.80", "0.90 to 1.12", "-5.0--1.2", "19.7, 22.0", "[-2.3; 1.5]", "0.5 — 0.9".
+BOUNDS = (
+    rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN}| ?[;,] ?)"
+    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
+)
+# The two ends joined by a range sign only, where no bracket or label says they are an interval.
+DASHED_BOUNDS = (
+    rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN})"
+    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
+)
+# "95% CI 0.43-0.80", "95% confidence interval [-2.3; 1.5]".
+LABELLED_INTERVAL = rf"(?P<label>{CI_LABEL}){CI_LABEL_TAIL}(?:[(\[] ?{BOUNDS} ?(?P<close>[)\]])|{BOUNDS})"
+# The bracket an interval ends with is part of the estimate's span where it closes at once.
+CLOSE = r"(?: ?(?P<close>[)\]]))?"
+
+ESTIMATE = _compile(
+    rf"{NUMBER_START}{VALUE}(?:{UNIT_JOIN}{UNIT})??(?: {CHANGE_WORD})?"
+    r"(?:"
+    # "0.58 [95% CI, 0.43-0.80]", "16.3 mU/L, (95% CI: 19.7, 22.0)"
+    rf" ?,? ?[(\[] ?{P_VALUE_FIRST}{LABELLED_INTERVAL}{CLOSE}"
+    # "2.47; 95% CI 1.45 to 4.19", "1.1 mmHg whose 90% confidence interval [-0.1; 2.2 mmHg]",
+    # "2.1; p = 0.01; 95% CI 1.3-3.4"
+    rf"|{P_VALUE_BETWEEN}(?: ?[;,] ?| (?:with (?:a |an |the |its )?|whose |and (?:a |the )?)| ){LABELLED_INTERVAL}"
+    # "1.75 (0.44 to 8.13)", "1.67 (1.01-2.76, p=0.042)": the interval without its label; a comma
+    # between its ends only where the bracket closes at once ("(1.0, 1.4)", not a list "(1, 2, 3)").
+    rf"|(?P<bare> ?[(\[] ?){BOUNDS}(?: ?(?P<close>[)\]])|(?<![,;] ?\d+(?:[.·]\d+)?%?)(?= ?[;,] ?p\b))"
+    # "(hazard ratio 0.64, 0.50-0.82)": after a comma, within the bracket the estimate is in; ends
+    # joined by a dash or "to" only, and the bracket closes after them.
+    rf"|(?P<bare>[;,] ?){DASHED_BOUNDS}(?= ?[)\]])"
+    r")"
+)
+
+# A value standing alone after a name: "OR 2.1", "efficacy, 61%", "treatment effect was -0.5". Not
+# the start of a range ("HR 0.5-0.9"), a power of ten or a bracket the grammar could not read. After
+# it: punctuation, the end of the sentence, a bracket with its p-value ("HR 0.72 (P = .003)"), or a
+# word that goes on the sentence ("OR 2.1 for smokers", "-0.4 units in favour", "7.6 times
+# greater"), not a noun the number counts ("difference of 2 groups").
+LONE_VALUE_END = (
+    r"(?= ?[,;:)\]]|\.(?!\d)|$| ?[(\[] ?p\b| (?:and|or|in|for|among|between|with|without|at|on"
+    r"|when|after|before|favou?ring|times|fold|units?|points?|percentage points?|was|were|is|are|as|than"
+    r"|respectively|overall|which|that|but|while|across|per|indicating|suggesting)\b)"
+)
+LONE_VALUE = _compile(
+    rf"{VALUE}(?! ?(?:-|to ) ?\d| ?[×x*] ?10|[\w·%]|\.\d| ?[(\[] ?[-+]?[\d.·]"
+    rf"| ?[;,] ?{SIGNED_BOUND} ?(?:-|to ) ?[-+]?[\d.·]| ?,? (?:vs\.?|versus|compared)\b){LONE_VALUE_END}"
+)
+# A value without an interval in a sentence that plans or assumes it is no result: "to detect a
+# difference of 10 points", "assuming a hazard ratio of 0.75", "an OR of 1.5 was considered relevant".
+PLANNED = _compile(
+    r"\b(?:detect\w*|assum\w*|expect\w*|hypothes\w*|power(?:ed)?|margin|sample size|to show|to demonstrate"
+    r"|consider\w*|clinically (?:important|relevant|meaningful)|minimal\w* (?:clinically )?important)\b"
+)
+# "-0.5 and -0.4 units": the further values of a name's list.
+LIST_JOINER = _compile(r"(?: ?, ?(?:and |or )?| (?:and|or) )")
+# How far after a lone value a CI label shows it had an interval the grammar could not read.
+UNREAD_INTERVAL_REACH = 30
+CI_MENTION = _compile(CI_WORD)
+HEADER_LEVEL = _compile(rf"{LEVEL}[ -]?{CI_WORD}")
+
+# --- Between a name and its estimate ------------------------------------------------------------
+
+# Next to it: a bracket ("(RFR)", "(95% CI)"), then a colon, equals sign, comma, verb ("was", "of")
+# or space. A little further: a few words ending in a verb or comma ("hazard ratio for death was",
+# "odds ratio, multivariable analysis,"), or a short phrase of what it is for ("HR for death 0.66
+# (0.52-0.84)"); no digits but those of a time point ("the difference at 12 weeks was").
+# The bracket may be two: "odds ratio (OR) [95% confidence interval (CI)] = 2.1 [1.3-3.4]".
+HEADER_BRACKET = r"[(\[][^()\[\]]{1,40}(?:[(\[][^()\[\]]{1,10}[)\]][^()\[\]]{0,10})?[)\]]"
+NAME_HEADER = rf"(?: ?(?P<header>{HEADER_BRACKET}(?: ?{HEADER_BRACKET})?))?"
+COPULA = r"(?:was|were|is|are|of|equals?|equal to|reached|being|amounted to)"
+QUALIFIER = r"(?:(?:approximately|about|around|only|estimated at|estimated to be|found to be|calculated as) )?"
+NEAR_GAP = rf"(?: ?[:=] ?| ?, ?| {COPULA} (?:= ?)?| )"
+WORD = r"[A-Za-z][A-Za-z'/-]*"
+# A time point is the one phrase with digits a gap may hold: "the difference at 12 weeks was 3.1
+# (...)", "HR for death at 28 days, 0.81".
+TIME_POINT = (
+    r"(?:at|after|by|over|within|in|during|through) (?:the )?(?:week|month|day|year|visit|cycle) \d{1,3}"
+    r"|(?:at|after|by|over|within|in|during|through) (?:the )?(?:first )?\d{1,3}[ -](?:weeks?|months?|days?|years?|hours?)"
+)
+GAP_WORD = rf"(?:{TIME_POINT}|{WORD})"
+FAR_GAP = (
+    rf" (?:(?:{GAP_WORD},? ){{0,6}}?{GAP_WORD}(?: ?[,:]| {COPULA}) "
+    rf"|(?:for|of|in|on|among) (?:{GAP_WORD} ){{0,3}}?{GAP_WORD} )"
+)
+# A value standing alone right after one of these words counts or dates something: "the hazard
+# ratio for death at 2, 5 and 10 years", "differences in pain at 3 months".
+COUNTED_AFTER = _compile(
+    r"\b(?:at|in|on|after|before|within|to|by|from|over|during|through|aged|of|for|with|than|and|or|per"
+    r"|weeks?|months?|days?|years?|hours?|visits?|doses?|cycles?|grades?|stages?|groups?|arms?|phases?"
+    r"|types?|levels?|scores?|models?) $"
+)
+NAME_GAPS = (
+    ("near", _compile(rf"{NAME_HEADER}{NEAR_GAP}{QUALIFIER}{NUMBER_START}")),
+    ("far", _compile(rf"{NAME_HEADER}{FAR_GAP}{QUALIFIER}{NUMBER_START}")),
+)
+NAME_HEADER_ONLY = _compile(NAME_HEADER)
+# A long name defining its abbreviation: "relative failure rate (RFR)", "odds ratio [OR]".
+DEFINITION = _compile(r" ?[(\[](?P<short>[A-Za-z][A-Za-z-]{0,6}[A-Za-z])(?-i:s)?[)\]]")
+# A percentage right before a name that follows it: "42% risk reduction for recurrence or death
+# [0-68]"; its interval after the name.
+VALUE_BEFORE_NAME = _compile(rf"{VALUE}[ -]?$")
+INTERVAL_AFTER_NAME = _compile(rf"(?P<unit>)(?: {WORD}){{0,6}}? ?[(\[] ?(?:{LABELLED_INTERVAL}|{BOUNDS}){CLOSE}")
+# The interval before its name: "the 90% confidence interval [-2.3; 1.5] of the intertreatment
+# difference (-0.4 mmHg)". The name follows at once, its value in brackets.
+INTERVAL_FIRST = _compile(rf"(?P<unit>)(?<![\w.])(?:{LABELLED_INTERVAL}){CLOSE} (?:of|for) (?:the )?$")
+INTERVAL_FIRST_REACH = 90
+VALUE_IN_BRACKETS = _compile(rf" ?[(\[] ?{VALUE}(?: ?{UNIT})? ?[)\]]")
+
+# A sentence ends at a full stop before a capital or bracket, or at a line break.
+SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\[])|\n")
+# Group values compared, not an effect: "12.1 (95% CI 10-14) vs 11.9 (95% CI 10-13)".
+VERSUS_AFTER = _compile(r" ?,? ?(?:vs\.?|versus|compared (?:with|to))\b")
+VERSUS_BEFORE = _compile(r"\b(?:vs\.?|versus|compared (?:with|to)) ?$")
+VERSUS_REACH = 20
+# A group's own value: "45% (95% CI 38-52) with drug A", "12.1 (10.2-14.0) in the placebo group".
+GROUP_AFTER = _compile(
+    r" ?,? (?:(?:with|in|for|among|on|receiving|given) (?:the )?(?:[\w/+-]+ ){0,3}?"
+    r"(?:groups?|arms?|cohorts?|recipients|users)\b"
+    r"|(?:with|on|receiving|given) (?:the )?(?:drug|treatment|regimen|placebo|controls?|usual care)\b)"
+)
+# Between a measure's name and the statistic it is of: "difference in the rate of", "difference
+# between arms in the proportion of", "ratio of".
+OBJECT_OF_NAME = _compile(
+    r" (?:(?:between|among) (?:the )?(?:[A-Za-z-]+ ){0,3}?(?:groups|arms|treatments) )?(?:in|of|for) (?:the )?"
+    r"(?:[A-Za-z-]+ ){0,2}?"
+)
+# Between a semicolon and the next item of a name's list of estimates: what the item is for ("male
+# sex, "), a few words without digits; the semicolon itself only once.
+LIST_ITEM_LEAD = _compile(r" ?(?:[A-Za-z][\w'/-]* ){0,3}?(?:[A-Za-z][\w'/-]*)?[,:]? ?")
+# Words that start a clause about something else after an effect: its list of estimates ends
+# ("HR 0.80 (0.6-1.0), with a 1-year survival of 80% (75-85)").
+CLAUSE_BREAK = _compile(r", with\b|\b(?:while|whereas|but|although|though)\b")
+
+# --- Measures -----------------------------------------------------------------------------------
+
+RATIOS = frozenset({"OR", "RR", "HR", "IRR"})
+# Labels in the names' data that are no names: the qualifying words of a name ("adjusted"), read
+# only before a name found, and how far; the quantities measured in percent (HbA1c), read only in the
+# sentence of a difference in percent (a mean difference there, not a risk difference).
+MODIFIER = "MODIFIER"
+MODIFIER_REACH = 80
+PERCENT_QUANTITY = "PERCENT_QUANTITY"
+# A ratio this large after an abbreviation is some other "HR" (heart rate), "RR" (respiratory rate) or
+# "OR" (operating room): "HR 72 (65-80)". "HR" and "RR" are vital signs so often that a CI label does
+# not make them ratios ("resting HR was 64 (95% CI 60 to 68)"); an odds ratio this large with its
+# interval labelled is rare but real.
+LARGEST_UNLABELLED_RATIO = 30.0
+VITAL_SIGN_IDS = frozenset({"HR", "RR"})
+# A ratio has no unit: one written after the estimate or its interval is a measurement ("RR 22
+# (18-26) breaths/min", "time in the OR was 95 minutes (95% CI 88-102)"). "HR 1.04 per year" is a
+# ratio per step, and a word after the value is often no unit at all ("HR 0.72 overall (...)").
+MEASUREMENT_UNIT = (
+    r"(?:(?!and/|or/)[^\W\d_]+/[\w.]+|mm ?Hg|bpm|beats?|breaths?|min(?:utes?)?|s(?:ec(?:onds?)?)?|h(?:ours?|rs?)?|days?"
+    r"|weeks?|months?|years?|kg|g|mg|µg|mcg|cm|mm|m|ml|l|mmol|IU|units?)"
+)
+A_MEASUREMENT_UNIT = _compile(MEASUREMENT_UNIT)
+# After an interval, "per minute" too: a ratio per step is per year or per SD, a rate per minute a vital sign.
+UNIT_AFTER_INTERVAL = _compile(rf" ?(?:{MEASUREMENT_UNIT}|per min(?:ute)?)(?![\w/])")
+# Names whose percentage estimate is a difference of proportions (GOLD.md: RD, in percentage points).
+DIFFERENCE_IDS = frozenset({"difference", "treatment-difference"})
+# Names written after a ratio's value: "a 2.78-fold increased risk of death (95% CI 1.35 to 5.72)".
+FOLD_IDS = frozenset({"fold-risk", "fold-odds", "fold-hazard"})
+# Names too common in prose to reach an estimate far from them ("there was a difference in
+# response: 45% (95% CI 38-52) with A and ..."): only an estimate next to them, and the further
+# estimates of that list.
+GENERIC_IDS = frozenset({"difference", "treatment-effect", "efficacy", "delta", "effect-size"})
+# A difference told in prose ("lowered insulin by"): only next to an estimate with a labelled
+# interval, in a sentence that compares groups and says nothing of a change within one group.
+PROSE_IDS = frozenset({"changed-by"})
+WITHIN_GROUP_IDS = frozenset({"within-group", "from-baseline"})
+# "From baseline" only matters to the prose rule: it does not part a named measure from its estimate
+# ("the difference in the change from baseline was -0.4 (...)").
+NOT_BLOCKING_IDS = frozenset({"from-baseline"})
+COMPARISON = _compile(
+    r"\b(?:compared (?:with|to)|versus|vs\.?|relative to|than|over placebo|between(?:-| )(?:groups?|arms?|treatments?))\b"
+)
+# A percentage told in prose is a risk difference where the sentence shows it as the gap between two
+# groups' percentages ("a 9% improvement (95% CI, 0% to 19%) in response (17% v 26%)"), a relative
+# reduction (other) where it is said of a risk, odds or hazard; otherwise its kind is not known.
+PERCENT_PAIR = _compile(
+    r"(?<![\w.])(?P<a>\d+(?:\.\d+)?) ?%(?: [^\W\d]+){0,6}? ?,? (?:v\.?|vs\.?|versus|compared with|and)"
+    r"(?: [^\W\d]+){0,6}? (?P<b>\d+(?:\.\d+)?) ?%"
+)
+RELATIVE_WORDS = _compile(r"\b(?:risk|odds|hazard|relative)\b")
+
+# How far around an estimate its sentence is read for context (comparisons, plans, percentages).
+CONTEXT_REACH = 400
+
+# Between an effect and its p-value: "(OR 1.5; 95% CI 1.1-2.0; P = .01)", "HR 0.72 (0.61-0.85), P < .001";
+# or one inside the effect's own bracket before it: "(P = .16; efficacy, 61%)".
+TO_P_VALUE = _compile(r"[ ,;:)\]]{0,4}")
+P_VALUE_BEFORE = _compile(r" ?[;,] ?")
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameRule:
+    pattern: regex.Pattern
+    label: str
+    id: str
+    abbreviation: bool  # a case-sensitive short form: may be defined as something else in a document
+    literals: Literals | None
+
+
+@dataclass
+class Name:
+    start: int
+    end: int
+    label: str  # a measure, or NOT_EFFECT
+    id: str
+    abbreviation: bool
+
+    @property
+    def is_measure(self) -> bool:
+        return self.label != "NOT_EFFECT"
+
+
+@lru_cache(maxsize=None)
+def name_rules() -> tuple[NameRule, ...]:
+    return tuple(
+        NameRule(rule.compiled(), rule.label, rule.id or rule.label, rule.case == "sensitive",
+                 required_literals(rule.pattern))
+        for rule in load_rules("effect_measures.jsonl")
+        if rule.label not in (MODIFIER, PERCENT_QUANTITY)
+    )
+
+
+def _data_pattern(label: str) -> str:
+    (pattern,) = [rule.pattern for rule in load_rules("effect_measures.jsonl") if rule.label == label]
+    return pattern
+
+
+@lru_cache(maxsize=None)
+def _percent_quantity() -> regex.Pattern:
+    return _compile(_data_pattern(PERCENT_QUANTITY))
+
+
+@lru_cache(maxsize=None)
+def _modifiers_before() -> regex.Pattern:
+    """The qualifying words ("adjusted", "pooled") written right before a name, up to three. They are
+    looked for only where a name was found, not at every word of the text, and matched backwards from
+    the name ("(?r)"), so only words that end right at it are tried."""
+    return _compile(rf"(?r)(?<![\w-])(?:(?:{_data_pattern(MODIFIER)})[ -]){{1,3}}")
+
+
+@lru_cache(maxsize=None)
+def _within_group_rules() -> tuple[NameRule, ...]:
+    """The names of a change within one group ("from baseline"), which the prose rule looks for in
+    its whole sentence, its own words included ("decreased from baseline by")."""
+    return tuple(r for r in name_rules() if r.id in WITHIN_GROUP_IDS)
+
+
+def find_names(text: str, always: bool = False) -> list[Name]:
+    """Measure names and NOT_EFFECT names in reading order; where they overlap, the longest. The
+    NOT_EFFECT names are looked for only in a text that names a measure (or ``always``)."""
+    folded = fold_for_literals(text)
+    rules = name_rules()
+    measures = _matches(text, folded, [r for r in rules if r.label != "NOT_EFFECT"])
+    if not measures and not always:
+        return []
+    candidates = measures + _matches(text, folded, [r for r in rules if r.label == "NOT_EFFECT"])
+    candidates += _defined_abbreviations(text, candidates)
+    return _drop_abbreviations_defined_otherwise(text, _longest_first(candidates))
+
+
+def _matches(text: str, folded: str, rules: list[NameRule]) -> list[Name]:
+    # Most rules cannot match a given abstract; their literal prefilters say which.
+    return [
+        Name(_modified_start(text, m.start(), rule), m.end(), rule.label, rule.id, rule.abbreviation)
+        for rule in rules
+        if could_match(rule.literals, folded)
+        for m in rule.pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+
+
+def _modified_start(text: str, start: int, rule: NameRule) -> int:
+    """Where a measure's name starts with its qualifying words: "age-adjusted rate ratio"."""
+    if rule.label == "NOT_EFFECT" or start == 0:
+        return start
+    found = _modifiers_before().match(text, max(0, start - MODIFIER_REACH), start)
+    return found.start() if found else start
+
+
+def _longest_first(candidates: list[Name]) -> list[Name]:
+    """Where names overlap, the longest (then the earliest) stays; in reading order."""
+    candidates.sort(key=lambda n: (-(n.end - n.start), n.start))
+    starts: list[int] = []
+    kept: list[Name] = []  # in start order and never overlapping, so also in end order
+    for name in candidates:
+        at = bisect_left(starts, name.start)
+        if (at > 0 and kept[at - 1].end > name.start) or (at < len(kept) and kept[at].start < name.end):
+            continue
+        starts.insert(at, name.start)
+        kept.insert(at, name)
+    return kept
+
+
+def _defined_abbreviations(text: str, names: list[Name]) -> list[Name]:
+    """"relative failure rate (RFR)": every later "RFR" or "RFRs" names the same measure."""
+    extra = []
+    for name in names:
+        if not name.is_measure or name.abbreviation:
+            continue
+        definition = DEFINITION.match(text, name.end)
+        if definition is None:
+            continue
+        short = definition.group("short")
+        if short.upper() in ("CI", "CIS") or sum(c.isupper() for c in short) < 2:
+            continue  # an abbreviation has capitals: "(RFR)", "(aHR)", not "(Table)"
+        for use in regex.finditer(rf"(?<![\w-]){regex.escape(short)}(?:s)?(?![\w-])", text, pos=definition.end()):
+            extra.append(Name(use.start(), use.end(), name.label, name.id, False))
+    return extra
+
+
+def _drop_abbreviations_defined_otherwise(text: str, names: list[Name]) -> list[Name]:
+    """"operating room (OR)": in this document "OR" is no odds ratio. A bracketed abbreviation not
+    right after a long name of its measure is defined as something else."""
+    long_name_ends = {n.end for n in names if n.is_measure and not n.abbreviation}
+    defined_otherwise = set()
+    for name in names:
+        if not (name.abbreviation and name.is_measure) or name.start == 0:
+            continue
+        if text[name.start - 1] in "([" and text[name.end : name.end + 1] in (")", "]"):
+            before = name.start - 1
+            if text[before - 1 : before].isspace():
+                before -= 1
+            if before not in long_name_ends:
+                defined_otherwise.add(_short_form(text, name))
+    if not defined_otherwise:
+        return names
+    return [n for n in names if not (n.abbreviation and _short_form(text, n) in defined_otherwise)]
+
+
+def _short_form(text: str, name: Name) -> str:
+    """"adjusted ORs" -> "OR"."""
+    return text[name.start : name.end].split()[-1].rstrip("s")
+
+
+# --- Estimates --------------------------------------------------------------------------------
+
+
+@dataclass
+class Estimate:
+    start: int
+    end: int
+    value: float
+    percent: bool
+    low: float | None = None
+    high: float | None = None
+    level: float | None = None
+    labelled: bool = False  # the interval says it is a confidence interval
+    unit: str | None = None
+    change: str | None = None  # a comparative between estimate and interval ("9% improvement (...)")
+
+
+class Unreadable(ValueError):
+    """Digits to the regex module that float() cannot read ("\\U000116d0")."""
+
+
+def _number(written: str) -> float:
+    try:
+        return decimal_value(written.replace(" ", "").replace("+", ""))
+    except ValueError as exc:
+        raise Unreadable(written) from exc
+
+
+def _level(written: str | None) -> float | None:
+    if not written:
+        return None
+    level = round(_number(written) / 100, 6)
+    return level if 0 < level < 1 else None
+
+
+def _interval_end(match: regex.Match) -> int:
+    """Where an interval ends: its closing bracket where one closes at once, else its high end with
+    the unit repeated after it ("8.8 m")."""
+    end = match.end("high_unit")
+    if match.group("close") is not None and match.start("close") >= end:
+        end = match.end("close")
+    return end
+
+
+def find_estimates(text: str) -> list[Estimate]:
+    """Every value followed by a confidence interval, labelled or bare, in reading order."""
+    estimates = []
+    for match in ESTIMATE.finditer(text):
+        try:
+            estimates.append(Estimate(
+                start=match.start("value"),
+                end=_interval_end(match),
+                value=_number(match.group("value")),
+                percent=bool(match.group("percent")),
+                low=_number(match.group("low")),
+                high=_number(match.group("high")),
+                level=_level(match.group("level")),
+                labelled=match.group("label") is not None,
+                unit=match.group("unit"),
+                change=match.group("change"),
+            ))
+        except Unreadable:
+            continue
+    return estimates
+
+
+def _header_level(header: str | None) -> float | None:
+    """The level a name's bracket states for the intervals after it: "risk ratios (95% CIs)"."""
+    found = HEADER_LEVEL.search(header) if header else None
+    return _level(found.group("level")) if found else None
+
+
+def _top_level(text: str, start: int, end: int) -> str:
+    """text[start:end] with every bracket that closes inside it blanked (same length), and so the
+    rest of a bracket opened before ``start`` ("; P = .03) and" after an estimate inside its
+    bracket). A bracket still open at ``end`` holds the estimate: its words stay ("(intervention
+    median 11 days [IQR 7-19], control 10 days [6-18]" is a median's bracket)."""
+    out = list(text[start:end])
+    opened: list[int] = []
+    for at, ch in enumerate(out):
+        if ch in "([":
+            opened.append(at)
+        elif ch in ")]":
+            first = opened.pop() if opened else 0
+            out[first : at + 1] = " " * (at + 1 - first)
+    return "".join(out)
+
+
+# --- Tying estimates to names -----------------------------------------------------------------
+
+
+@dataclass
+class Effect:
+    start: int
+    end: int
+    measure: str
+    estimate: Estimate
+    name: Name
+
+
+def _measure(name: Name, estimate: Estimate) -> str:
+    percentage_points = (estimate.unit or "").lower().startswith("percentage point")
+    if name.id in DIFFERENCE_IDS and (estimate.percent or percentage_points):
+        return "RD"
+    return name.label
+
+
+def _plausible(text: str, name: Name, estimate: Estimate, measure: str) -> bool:
+    if measure in RATIOS:
+        if estimate.value < 0 or (estimate.low is not None and (estimate.low < 0 or estimate.high < 0)):
+            return False  # a ratio is never negative: the number is something else
+        if estimate.percent:
+            return False  # nor written as a percentage: "HR 0.80 (...), with survival of 80% (...)"
+        if name.abbreviation and estimate.value > LARGEST_UNLABELLED_RATIO and (
+                not estimate.labelled or _short_form(text, name) in VITAL_SIGN_IDS):
+            return False
+        unit = estimate.unit or ""
+        if unit and not unit.startswith("per") and A_MEASUREMENT_UNIT.fullmatch(unit):
+            return False
+        if estimate.low is not None and not estimate.labelled and unit and not unit.startswith("per"):
+            return False  # an unlabelled interval after a word is a range of a measurement
+        if name.abbreviation and UNIT_AFTER_INTERVAL.match(text, estimate.end):
+            return False
+    return True
+
+
+def _last_place(written: str) -> float:
+    """Half a unit of the last written digit: "26" -> 0.5, "50.7" -> 0.05."""
+    decimals = len(written.split(".")[1]) if "." in written else 0
+    return 0.5 * 10**-decimals
+
+
+def _is_difference_of(value: float, a: str, b: str) -> bool:
+    """Whether ``value`` is the gap between the percentages ``a`` and ``b`` as rounded in print."""
+    tolerance = _last_place(a) + _last_place(b) + 0.05 + 1e-9
+    return abs(abs(float(b) - float(a)) - abs(value)) <= tolerance
+
+
+@dataclass
+class _Chain:
+    """The effects tied to one name so far: where the last ends, whether any had an interval, the
+    last confidence level stated."""
+
+    end: int = 0
+    has_interval: bool = False
+    level: float | None = None
+    percent: bool = False  # the last estimate was a percentage
+
+
+class _Linker:
+    """Ties the estimates of one text to its measure names, each estimate once."""
+
+    def __init__(self, text: str, names: list[Name], estimates: list[Estimate]):
+        self.text = text
+        self.measures = [n for n in names if n.is_measure]
+        self.measure_starts = [n.start for n in self.measures]
+        self.blockers = [n for n in names if not n.is_measure and n.id not in NOT_BLOCKING_IDS]
+        self.estimates = estimates
+        self.by_start = {e.start: e for e in estimates}
+        self.by_end = {e.end: e for e in estimates}
+        self.sentence_ends = [m.start() for m in SENTENCE_END.finditer(text)]
+        self.used: set[int] = set()  # starts of the estimates already tied
+        self.effects: list[Effect] = []
+        self.chains: dict[int, _Chain] = {}  # a name's start -> what its effects so far tell
+
+    def add(self, start: int, name: Name, estimate: Estimate, measure: str | None = None) -> None:
+        if measure is None:
+            measure = _measure(name, estimate)
+            if measure == "RD" and name.id in DIFFERENCE_IDS and self.measures_in_percent(estimate):
+                measure = "MD"  # "HbA1c fell more: difference -0.4%" is a difference of means
+        if estimate.start in self.used or not _plausible(self.text, name, estimate, measure):
+            return
+        self.used.add(estimate.start)
+        effect = Effect(start, estimate.end, measure, estimate, name)
+        self.effects.append(effect)
+        chain = self.chains.setdefault(name.start, _Chain())
+        chain.end = max(chain.end, effect.end)
+        chain.has_interval = chain.has_interval or estimate.low is not None
+        chain.level = estimate.level if estimate.level is not None else chain.level
+        chain.percent = estimate.percent
+
+    def measures_in_percent(self, estimate: Estimate) -> bool:
+        """The sentence of ``estimate`` names a quantity measured in percent (HbA1c, ejection fraction)."""
+        return _percent_quantity().search(self.text, *self.sentence_around(estimate.start, estimate.end)) is not None
+
+    # -- sentences and gaps --
+    def same_sentence(self, start: int, end: int) -> bool:
+        at = bisect_left(self.sentence_ends, start)
+        return at >= len(self.sentence_ends) or self.sentence_ends[at] >= end
+
+    def sentence_around(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence holding text[start:end], at most CONTEXT_REACH characters either side (a
+        text without sentence ends must not be read whole for each of its estimates)."""
+        before = bisect_left(self.sentence_ends, start) - 1
+        after = bisect_left(self.sentence_ends, end)
+        sentence_start = self.sentence_ends[before] + 1 if before >= 0 else 0
+        sentence_end = self.sentence_ends[after] if after < len(self.sentence_ends) else len(self.text)
+        return max(sentence_start, start - CONTEXT_REACH), min(sentence_end, end + CONTEXT_REACH)
+
+    def clear_gap(self, start: int, end: int, list_goes_on: bool = False, after_name: bool = False) -> bool:
+        """No other statistic is named and no clause ends between start and end. A semicolon parts
+        the items of a name's list ("adjusted ORs: age, 1.03 (1.01-1.05); male sex, 1.8 (1.2-2.7)")
+        where ``list_goes_on``: a few words without numbers lead to the next estimate. Where the gap
+        starts right ``after_name``, a statistic the name is of is no other one ("the difference in
+        the rate of death was ...")."""
+        top = _top_level(self.text, start, end)
+        if ";" in top and not (list_goes_on and LIST_ITEM_LEAD.fullmatch(top.rsplit(";", 1)[1])):
+            return False
+        return not any(
+            start <= b.start and b.end <= end and top[b.start - start] != " "
+            and not (after_name and OBJECT_OF_NAME.fullmatch(self.text, start, b.start))
+            for b in self.blockers
+        )
+
+    def group_value(self, estimate: Estimate) -> bool:
+        """A group's own value, or one of values compared: no effect."""
+        before = self.text[max(0, estimate.start - VERSUS_REACH) : estimate.start]
+        return bool(GROUP_AFTER.match(self.text, estimate.end) or VERSUS_AFTER.match(self.text, estimate.end)
+                    or VERSUS_BEFORE.search(before))
+
+    # -- next to the name --
+    def link_adjacent(self) -> None:
+        for name in self.measures:
+            for kind, pattern in NAME_GAPS:
+                gap = pattern.match(self.text, name.end)
+                if gap is not None and self._link_at(name, gap, kind):
+                    break
+
+    def _link_at(self, name: Name, gap: regex.Match, kind: str) -> bool:
+        """Tie the estimate or lone value at the end of ``gap`` to ``name``; False if none is there."""
+        at = gap.end()
+        estimate = self.by_start.get(at)
+        if kind == "far" and not self.clear_gap(name.end, at, after_name=True):
+            return False
+        if kind == "far" and estimate is not None and self.group_value(estimate):
+            return False
+        if name.id in PROSE_IDS:
+            if estimate is None or gap.end() - gap.start() != 1:
+                return False
+            measure = self._prose_measure(name.start, estimate, self.text[name.start : name.end])
+            if measure is not None:
+                self.add(at, name, estimate, measure)
+            return measure is not None
+        span_start = name.start if kind == "near" else at
+        if estimate is not None:
+            if estimate.level is None and not estimate.labelled:
+                estimate.level = _header_level(gap.group("header"))
+            self.add(span_start, name, estimate)
+            return True
+        lone = LONE_VALUE.match(self.text, at)
+        if lone is None or at in self.used:
+            return False
+        if kind == "far" and COUNTED_AFTER.search(self.text, gap.start(), at):
+            return False
+        if PLANNED.search(self.text, *self.sentence_around(name.start, lone.end())):
+            return False
+        if CI_MENTION.search(self.text, lone.end(), lone.end() + UNREAD_INTERVAL_REACH):
+            return False  # an interval follows that the grammar could not read: no half-read effect
+        self._add_lone(span_start, name, lone)
+        position = lone.end()
+        while (joiner := LIST_JOINER.match(self.text, position)) is not None:
+            more = LONE_VALUE.match(self.text, joiner.end())
+            if more is None:
+                break
+            self._add_lone(more.start(), name, more)
+            position = more.end()
+        return True
+
+    def _add_lone(self, start: int, name: Name, match: regex.Match) -> None:
+        if match.start("value") in self.by_start:
+            return
+        try:
+            value = _number(match.group("value"))
+        except Unreadable:
+            return
+        self.add(start, name, Estimate(match.start("value"), match.end(), value, bool(match.group("percent"))))
+
+    # -- a name after its percentage: "a 44% (95% CI 7-66) risk reduction" --
+    def link_following(self) -> None:
+        for name in self.measures:
+            if name.abbreviation or name.id in PROSE_IDS:
+                continue
+            estimate = self.by_end.get(name.start) or self.by_end.get(name.start - 1)
+            if estimate is not None and self.text[estimate.end : name.start] in ("", " ", "-", "\n"):
+                if estimate.percent and not self.group_value(estimate):
+                    self.add(estimate.start, name, estimate)
+                continue
+            lone = VALUE_BEFORE_NAME.search(self.text, max(0, name.start - 24), name.start)
+            if lone is None or not (lone.group("percent") or name.id in FOLD_IDS):
+                continue
+            interval = INTERVAL_AFTER_NAME.match(self.text, name.end)
+            if interval is None or not self.same_sentence(name.end, interval.end()):
+                continue
+            try:
+                estimate = Estimate(lone.start("value"), _interval_end(interval), _number(lone.group("value")),
+                                    bool(lone.group("percent")), _number(interval.group("low")),
+                                    _number(interval.group("high")),
+                                    _level(interval.group("level")), interval.group("label") is not None)
+            except Unreadable:
+                continue
+            self.add(estimate.start, name, estimate)
+
+    # -- a name after its interval: "the 90% CI [-2.3; 1.5] of the difference (-0.4 mmHg)" --
+    def link_interval_first(self) -> None:
+        for name in self.measures:
+            if name.abbreviation:
+                continue
+            interval = INTERVAL_FIRST.search(self.text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
+            value = VALUE_IN_BRACKETS.match(self.text, name.end) if interval else None
+            if value is None:
+                continue
+            try:
+                estimate = Estimate(interval.start(), value.end(), _number(value.group("value")),
+                                    bool(value.group("percent")), _number(interval.group("low")),
+                                    _number(interval.group("high")), _level(interval.group("level")), True,
+                                    value.group("unit"))
+            except Unreadable:
+                continue
+            self.add(interval.start(), name, estimate)
+
+    # -- apart, earlier in the sentence --
+    def link_apart(self) -> None:
+        for estimate in self.estimates:
+            if estimate.start in self.used or self.group_value(estimate):
+                continue
+            at = bisect_left(self.measure_starts, estimate.start) - 1
+            while at >= 0 and self.measures[at].end > estimate.start:
+                at -= 1
+            if at < 0:
+                continue
+            name = self.measures[at]
+            if name.id in PROSE_IDS or not self.same_sentence(name.end, estimate.start):
+                continue
+            chain = self.chains.get(name.start)
+            if name.id in GENERIC_IDS and chain is None:
+                continue
+            anchor = max(name.end, chain.end) if chain else name.end
+            continues = chain is not None and chain.has_interval
+            # Past a semicolon the list goes on only with estimates of the same kind: "mean difference
+            # 2.1 (1.0-3.2); response, 45% (38-52)" is a group's rate after it.
+            list_goes_on = continues and chain.percent == estimate.percent
+            if not self.clear_gap(anchor, estimate.start, list_goes_on=list_goes_on, after_name=chain is None):
+                continue
+            if chain and CLAUSE_BREAK.search(_top_level(self.text, anchor, estimate.start)):
+                continue
+            if not estimate.labelled:
+                # A bracketed pair far from its name may be a range or an IQR. It is an interval
+                # where the name's list of intervals goes on ("ORs of 1.2 (1.0-1.4) and 1.5
+                # (1.1-2.0)"), where the sentence said it reports intervals ("risk ratios (95% CIs)
+                # were ..."), or where it holds a ratio (a range after a ratio's name is rare).
+                ratio_interval = name.label in RATIOS and estimate.low <= estimate.value <= estimate.high
+                if not (continues or ratio_interval or CI_MENTION.search(self.text, name.start, estimate.start)):
+                    continue
+                if estimate.level is None:
+                    estimate.level = self._inherited_level(name, chain)
+            self.add(estimate.start, name, estimate)
+
+    def _inherited_level(self, name: Name, chain: _Chain | None) -> float | None:
+        if chain is not None and chain.level is not None:
+            return chain.level
+        header = NAME_HEADER_ONLY.match(self.text, name.end)
+        return _header_level(header.group("header")) if header else None
+
+    # -- a difference told in prose --
+    def link_prose_changes(self) -> None:
+        """"1.2 points lower (95% CI ...)", "a 9% improvement (95% CI ...)": no name, a comparative."""
+        for estimate in self.estimates:
+            if estimate.change is None or estimate.start in self.used:
+                continue
+            measure = self._prose_measure(estimate.start, estimate, estimate.change)
+            if measure is not None:
+                self.add(estimate.start, Name(estimate.start, estimate.start, measure, "prose", False), estimate,
+                         measure)
+
+    def _prose_measure(self, start: int, estimate: Estimate, words: str) -> str | None:
+        """The measure of a difference told in prose, or None where it is not a between-group effect."""
+        if not estimate.labelled:
+            return None
+        sentence_start, sentence_end = self.sentence_around(start, estimate.end)
+        if COMPARISON.search(self.text, sentence_start, sentence_end) is None:
+            return None
+        if any(rule.pattern.search(self.text, sentence_start, sentence_end) for rule in _within_group_rules()):
+            return None
+        if (estimate.unit or "").lower().startswith("percentage point"):
+            return "RD"
+        if not estimate.percent:
+            return "MD"
+        if RELATIVE_WORDS.search(words):
+            return "other"
+        for pair in PERCENT_PAIR.finditer(self.text, sentence_start, sentence_end):
+            if _is_difference_of(estimate.value, pair.group("a"), pair.group("b")):
+                return "RD"
+        return None
+
+
+def _p_value_for(text: str, effect: Effect, p_values: list[dict], starts: list[int]) -> dict | None:
+    """The p-value reported with an effect: right after it, inside it ("OR 2.1 (P = .01; 95% CI
+    1.2-3.4)"), or inside its bracket right before it."""
+    at = bisect_left(starts, effect.start)
+    if at < len(p_values) and p_values[at]["end"] <= effect.end:
+        return p_values[at]
+    at = bisect_left(starts, effect.end)
+    if at < len(p_values) and TO_P_VALUE.fullmatch(text, effect.end, p_values[at]["start"]):
+        return p_values[at]
+    at = bisect_left(starts, effect.start) - 1
+    if at >= 0 and p_values[at]["end"] <= effect.start:
+        before = p_values[at]
+        if P_VALUE_BEFORE.fullmatch(text, before["end"], effect.start) and text[before["start"] - 1 : before["start"]] in "([":
+            return before
+    return None
+
+
+def find_effects(text: str, p_values: list[dict] = ()) -> list[Found]:
+    """Effect estimates in clean text. ``p_values``: the p-value payloads (start, end, comparator,
+    value, threshold) found in the same text; each effect carries the one reported with it."""
+    names = find_names(text)
+    estimates = None
+    if not names:
+        # Without a measure name only a difference told in prose can be an effect.
+        estimates = find_estimates(text)
+        if not any(e.change for e in estimates):
+            return []
+        names = find_names(text, always=True)
+    linker = _Linker(text, names, estimates if estimates is not None else find_estimates(text))
+    linker.link_adjacent()
+    linker.link_following()
+    linker.link_interval_first()
+    linker.link_apart()
+    linker.link_prose_changes()
+
+    results = sorted((p for p in p_values if not p.get("threshold")), key=lambda p: p["start"])
+    starts = [p["start"] for p in results]
+    found = []
+    for effect in sorted(linker.effects, key=lambda e: e.start):
+        estimate = effect.estimate
+        p_value = _p_value_for(text, effect, results, starts)
+        found.append(Found(effect.start, effect.end, "EFFECT", {
+            "measure": effect.measure,
+            "value": estimate.value,
+            "ci_low": estimate.low,
+            "ci_high": estimate.high,
+            "ci_level": estimate.level if estimate.low is not None else None,
+            "p_value": dict(p_value) if p_value else None,
+        }))
+    return found
+
+
+class EffectExtractor:
+    def __init__(self, spans_key: str):
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        write_spans(doc, self.spans_key, find_effects(doc_text(doc), read_spans(doc, P_VALUES)))
+        return doc
+
+
+@Language.factory("trialfacts_effect", default_config={"spans_key": EFFECTS})
+def make_effect_extractor(nlp: Language, name: str, spans_key: str) -> EffectExtractor:
+    return EffectExtractor(spans_key)
