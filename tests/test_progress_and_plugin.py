@@ -91,10 +91,10 @@ import json
 import spacy
 nlp = spacy.blank("en")
 for name in ["trialfacts_abbreviations", "trialfacts_lexicon", "trialfacts_pvalue",
-             "trialfacts_sample_size", "trialfacts_dose", "trialfacts_route"]:
+             "trialfacts_sample_size", "trialfacts_dose", "trialfacts_route", "trialfacts_effect"]:
     nlp.add_pipe(name)
 doc = nlp("Sixty patients with amyotrophic lateral sclerosis (ALS) received 10 mg/kg of riluzole "
-          "intravenously; pain fell (P < 0.01).")
+          "intravenously; pain fell (mean difference -1.2, 95% CI -2.0 to -0.4; P < 0.01).")
 print(json.dumps({"pipes": nlp.pipe_names,
                   "spans": {key: [s.text for s in group] for key, group in doc.spans.items()},
                   "sample_size": doc._.sample_size}))
@@ -106,7 +106,8 @@ def test_a_fresh_spacy_pipeline_finds_the_factories_through_entry_points(tmp_pat
                             env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.splitlines()[-1])
-    assert found["pipes"][-1] == "trialfacts_route"
+    assert found["pipes"][-1] == "trialfacts_effect"
+    assert found["spans"]["trialfacts_effects"] == ["mean difference -1.2, 95% CI -2.0 to -0.4"]
     assert found["spans"]["trialfacts_p_values"] == ["P < 0.01"]
     assert found["spans"]["trialfacts_doses"] == ["10 mg/kg"]
     assert found["spans"]["trialfacts_routes"] == ["intravenously"]
