@@ -618,3 +618,87 @@ def test_rule_prefilters_never_skip_a_cue(devset):
                     if match is not None:
                         unfiltered.append(label)
                 assert sorted(label for *_, label in with_prefilters) == sorted(unfiltered), (rules, window)
+
+
+# --- whole abstracts through the whole pipeline (cases/sample_size_abstracts.jsonl) ----------
+# Short abstracts and registry entries written for the classes GOLD.md's rules cover: CONSORT
+# flows (screened -> randomized -> analysed), per-arm counts only, equal groups, planned targets,
+# several studies or phases, units other than people, cluster trials, and numbers that are no
+# counts in context (ages, durations, doses, outcome counts, years, centres, earlier studies).
+# Each row: the document total and the multiset of (value, role) mentions.
+ABSTRACTS = load_cases("sample_size_abstracts.jsonl")
+
+
+@pytest.mark.parametrize("case", ABSTRACTS, ids=[f"{c['id']} {c['class']}" for c in ABSTRACTS])
+def test_abstract_through_the_pipeline(case):
+    from collections import Counter
+
+    import trialfacts
+
+    record = trialfacts.extract(case["text"])
+    got = Counter((m.value, m.role) for m in record.sample_sizes)
+    assert (record.sample_size, got) == (case["total"], Counter(tuple(m) for m in case["mentions"]))
+
+
+# --- the classes the abstract table found (each with wordings of its own) --------------------
+@pytest.mark.parametrize("text,expected", [
+    # a verb before takes the count as its object; its relative clause describes the group
+    ("This pilot study enrolled 15 patients who received six infusions.", [(15, "enrolled")]),
+    ("The analysis included 88 patients who had been randomized.", [(88, "analyzed")]),
+    ("We treated 12 patients who had relapsed.", [(12, "arm")]),
+    ("We enrolled 40 patients in the intervention group.", [(40, "arm")]),
+    # registry fields, targets and the future tense
+    ("Enrollment: 120 (Anticipated)", [(120, "enrolled")]),
+    ("Actual Enrollment: 48 participants", [(48, "enrolled")]),
+    ("Target sample size: 80.", [(80, "enrolled")]),
+    ("As planned, 120 patients were enrolled.", [(120, "enrolled")]),
+    # numbers that are not counts no longer cut a count off from its verb
+    ("Ninety-six children aged 6 to 12 years were randomly assigned.", [(96, "randomized")]),
+    # a group's place yields to what the group did, and to its result
+    ("Eight patients in the surgery group and eight in the control group were lost to follow-up.",
+     [(8, "withdrawn"), (8, "withdrawn")]),
+    ("Two patients in the valve group required further surgery.", []),
+    ("At 1 year, 13 adults in the exercise arm and 7 in the control arm had reached remission.", []),
+    # a result's coordinated counts report it too
+    ("Twelve patients had nausea and 4 patients vomited.", []),
+    ("Nonunion occurred in 1 patient after plating and 7 patients after casting.", []),
+    ("Infection developed in 3 infants receiving probiotics and 11 receiving placebo.", []),
+    ("Pain resolved in 14 patients and 6 patients withdrew.", [(6, "withdrawn")]),
+    # bare counts: a verb's object, a group named by "with", "per group", "for analysis"
+    ("Fifty patients were divided into two groups of 25.", [(50, "enrolled"), (25, "arm")]),
+    ("We screened 900 women; 212 with anaemia were randomized.", [(900, "screened"), (212, "randomized")]),
+    ("We randomized 300 (150 per arm).", [(300, "randomized"), (150, "arm")]),
+    ("Six were excluded, leaving 124 for analysis.", [(6, "withdrawn"), (124, "analyzed")]),
+    ("In total, 164 were randomly assigned: 82 to yoga and 82 to the waiting list.",
+     [(164, "randomized"), (82, "arm"), (82, "arm")]),
+    # a part with its own noun after "of the" that entered
+    ("Of 60 eligible children, 45 of the children were randomized.", [(60, "screened"), (45, "randomized")]),
+    # counts of other studies are no mentions
+    ("A previous trial in 500 patients was positive.", []),
+    ("Earlier meta-analyses pooling 14 trials and 4,860 participants were inconclusive.", []),
+    ("Patients without previous treatment entered this study of 40 patients.", [(40, "enrolled")]),
+    ("A retrospective review of 120 patients was performed.", [(120, "enrolled")]),
+    # units randomized as the object of the verb
+    ("We randomized 320 febrile episodes in 164 children.", [(320, "randomized"), (164, "enrolled")]),
+    # compounds of participant nouns
+    ("In total, 2 048 schoolchildren and 40 ex-smokers took part.", [(2048, "enrolled"), (40, "enrolled")]),
+])
+def test_abstract_classes(text, expected):
+    assert sorted(found(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # one count for every group, times the groups named or the treatments assigned
+    ("Adults were randomly assigned to training or stretching (n = 30 per group).", 60),
+    ("Patients were randomized to A, B or C, with 20 patients in each group.", 60),
+    ("Volunteers were enrolled in three sequential dose cohorts of 12 participants each.", 36),
+    ("Patients were assigned to 3 groups (n = 20 each).", 60),
+    # the first count a document gives is the population; a stray later count does not add
+    ("Sixty patients received ondansetron. Twelve patients had nausea and 4 patients vomited.", 60),
+    # a planned denominator: the part is the actual count
+    ("The trial stopped after 87 of the planned 300 patients had been enrolled.", 87),
+    # the pool that was assessed is not the total
+    ("In all, 1,000 patients were assessed; 640 met the inclusion criteria.", 640),
+])
+def test_abstract_class_totals(text, expected):
+    assert total(text) == expected

@@ -37,7 +37,12 @@ ROLES = ("screened", "enrolled", "randomized", "arm", "analyzed", "completed", "
 # Cue labels that refine a role for the total and the planned-count decision; each is written out
 # as the gold role it is a kind of (sample_size_roles.jsonl says which counts take them).
 FINER_ROLES = {"eligible": "enrolled", "planned": "enrolled"}
-CUE_ROLES = ROLES + tuple(FINER_ROLES)
+# A cue that only places the count in a group ("8 patients in the surgery group", "45 in each
+# arm"): an arm, unless a verb after it says what the group did ("... were lost to follow-up").
+IN_GROUP = "in_group"
+CUE_ROLES = ROLES + tuple(FINER_ROLES) + (IN_GROUP,)
+# The roles that say what part of the population did; they outrank a group's placement.
+DID_ROLES = ("analyzed", "completed", "withdrawn")
 
 
 def output_role(role: str) -> str:
@@ -175,6 +180,7 @@ class Candidate:
     cued: bool = False  # the role was read from a cue or a construction, not taken by default
     units: bool = False  # counts units that are not people ("247 febrile episodes")
     entered: bool = False  # the part of "120 of 150 eligible patients consented" that entered
+    each: bool = False  # the count of every group: "(n = 30 per group)", "20 patients each"
 
 
 @lru_cache(maxsize=None)
@@ -301,6 +307,18 @@ def enclosing(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
     return spans[sentence_index(spans, position)]
 
 
+def is_participant_noun(word: str, nouns: frozenset[str]) -> bool:
+    """A participant noun, or a compound ending in one: "ex-smokers", "co-workers", and the
+    closed compounds of NOUN_ENDINGS ("schoolchildren", "businesswomen")."""
+    return (word in nouns or ("-" in word and word.rsplit("-", 1)[1] in nouns)
+            or word.endswith(NOUN_ENDINGS))
+
+
+# Participant nouns that head closed compounds ("schoolchildren", "schoolgirls",
+# "sportswomen"); "men" is not among them ("specimen", "regimen" end so).
+NOUN_ENDINGS = ("children", "women", "girls", "boys", "patients", "workers", "smokers", "volunteers", "participants")
+
+
 def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
     """Read a head noun after a number ending at ``pos``: (head end, modifiers, head, percent)."""
     nouns = participant_nouns()
@@ -316,7 +334,7 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
             return None
         word = found.group("word")
         bare = word.rstrip(".'’").lower()
-        if bare in nouns:
+        if is_participant_noun(bare, nouns):
             head_end = found.start("word") + len(word.rstrip(".'’"))
             # "2079 men and women": a second head joined by "and" belongs to the phrase.
             more = SECOND_HEAD.match(text[head_end : head_end + 40])
@@ -579,24 +597,38 @@ def _split_cues(cues):
     return after, before
 
 
-def _decide(cues, phrase: int = 0) -> tuple[str | None, str | None, int | None]:
+def _decide(cues, phrase: int = 0, governs: int = -1, relative_at: int | None = None) -> tuple[str | None, str | None, int | None]:
     """(outcome verdict, role, distance of the role cue after the count) from the cues of a
     clause (see read_cues). An arm cue among the modifiers of the count's noun phrase (the
     first ``phrase`` characters: "567 ustekinumab-treated patients entered the extension")
-    yields to the role of a verb after it."""
+    yields to the role of a verb after it.
+
+    A count is the subject of the verb after it ("26 patients were enrolled") unless a verb
+    before takes it as its object ("This study enrolled 15 patients who received ...", "The
+    analysis included 88 patients who had been randomized"): ``governs`` is the distance of the
+    nearest before-cue when it stands that close (object_of_cue), else -1. That cue then
+    decides, except against an arm cue placing the group ("enrolled 40 patients in the
+    intervention group") ahead of any relative clause (``relative_at``: where "who", "which"
+    or "that" opens one after the count)."""
     after, before = _split_cues(cues)
-    if phrase and any(d > phrase and label in CUE_ROLES and label != "arm" for d, _, label in after):
-        after = [cue for cue in after if not (cue[0] <= phrase and cue[2] == "arm")]
+    if phrase and any(d > phrase and label in CUE_ROLES and label not in ("arm", IN_GROUP) for d, _, label in after):
+        after = [cue for cue in after if not (cue[0] <= phrase and cue[2] in ("arm", IN_GROUP))]
+    governing = next((label for d, _, label in before if d == governs and label in CUE_ROLES), None)
+    if governing is not None:
+        after = [cue for cue in after if cue[2] == "outcome"
+                 or (cue[2] in ("arm", IN_GROUP) and (relative_at is None or cue[0] < relative_at))]
     verdict = None
     role = role_distance = None
-    outcome_distance = None
+    outcome_distance = min((d for d, _, label in after if label == "outcome"), default=None)
     for d, _, label in after:
-        if label == "outcome":
-            outcome_distance = d if outcome_distance is None else outcome_distance
-            continue
         if label in CUE_ROLES:
             role, role_distance = label, d
             break
+    placed = role == IN_GROUP
+    if role == IN_GROUP:
+        did = next(((d, label) for d, _, label in after
+                     if label in DID_ROLES and d > role_distance and (relative_at is None or d < relative_at)), None)
+        role, role_distance = ("arm", role_distance) if did is None else (did[1], did[0])
     # A target ("intended to enroll 290 patients but was stopped early") is planned whatever the
     # clause says next.
     if any(label == "planned" and d <= PLANNED_REACH for d, _, label in before):
@@ -604,11 +636,31 @@ def _decide(cues, phrase: int = 0) -> tuple[str | None, str | None, int | None]:
     if role is None:
         for d, _, label in before:
             if label in CUE_ROLES:
-                role = label
+                role = "arm" if label == IN_GROUP else label
                 break
-    if verdict is None and outcome_distance is not None and (role_distance is None or outcome_distance < role_distance):
+    # A group's place does not stop what follows from being its result ("Two patients in the
+    # valve group required further surgery").
+    if verdict is None and outcome_distance is not None and (
+            role_distance is None or outcome_distance < role_distance or (placed and role == "arm")):
         verdict = "outcome"
     return verdict, role, role_distance
+
+
+# What may stand between a verb and the count it takes as its object: "enrolled 15 patients",
+# "randomized a total of 300", "included all 88 patients" (a field's colon is its cue's own:
+# "Enrollment: 120"; after a verb it opens a list, "randomly assigned: 82 to ...").
+OBJECT_GAP = regex.compile(r" ?(?:(?:a total of|approximately|about|nearly|almost|over|more than|only|all|the|a further|an additional|another) )?")
+# A relative clause after the count: its verbs say more of the group, they do not govern it.
+RELATIVE = regex.compile(r"\b(?:who|whom|which|that)\b")
+
+
+def object_of_cue(before: str, cues) -> int:
+    """The distance of the nearest before-cue when only OBJECT_GAP lies between it and the count
+    (see _decide); -1 when there is none that close."""
+    nearest = min((d for is_after, d, _, label in cues if not is_after and label in CUE_ROLES), default=None)
+    if nearest is None or nearest > 20:
+        return -1
+    return nearest if OBJECT_GAP.fullmatch(before, len(before) - nearest) else -1
 
 
 def reports_result(after: str) -> bool:
@@ -622,9 +674,31 @@ def read_role(before: str, after: str, after_only: bool = False, phrase: int = 0
     """(role, distance of its cue when after the count) from the nearest role cue; a bare
     number takes its role only from a verb right after it, so only after-cues are read.
     ``phrase``: the length of the count's noun phrase after its number (see _decide)."""
-    cues = after_cues(after, "role_after") if after_only else read_cues(before, after, "role")
-    _, role, distance = _decide(cues, phrase)
+    if after_only:
+        _, role, distance = _decide(after_cues(after, "role_after"), phrase)
+        return role, distance
+    cues = read_cues(before, after, "role")
+    relative = RELATIVE.search(after)
+    _, role, distance = _decide(cues, phrase, object_of_cue(before, cues),
+                                relative.start() + 1 if relative else None)
     return role, distance
+
+
+def governing_role(before: str) -> str | None:
+    """The role of a before-cue that takes the count as its object ("Enrollment: 120",
+    "divided into two groups of 25", "we randomized 300 (150 per arm)"); see _decide."""
+    cues = before_cues(before, "role")
+    distance = object_of_cue(before, cues)
+    if distance < 0:
+        return None
+    return next((label for _, d, _, label in sorted(cues, key=lambda c: (c[1], c[2])) if d == distance), None)
+
+
+# "(n = 30 per group)", "100 per arm", "20 patients each", "45 participants in each group":
+# one count stands for every group (sample_size_total multiplies it by their number).
+EACH_AFTER = regex.compile(
+    r"\G,? (?:per|in each|for each|in either|each) (?:[\w-]+ )?(?:group|arm|cohort|sequence)\b|\G,? each\b|\G,? per group\b",
+    regex.I)
 
 
 def inside_brackets(text: str, position: int, floor: int) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import regex
@@ -30,6 +31,8 @@ from .sample_size_cues import (
     AFTER_WINDOW,
     BREAKDOWN_HEADS,
     CUE_ROLES,
+    DID_ROLES,
+    EACH_AFTER,
     GROUP_BEFORE_N,
     GROUP_WORD,
     LABEL,
@@ -37,6 +40,7 @@ from .sample_size_cues import (
     MAX_PARTS,
     NEIGHBOURS,
     PARTITIVE_AFTER,
+    RELATIVE,
     SENTENCE_REACH,
     STOP_WORDS,
     UNIT_WORDS,
@@ -48,6 +52,8 @@ from .sample_size_cues import (
     counts_units,
     enclosing,
     find_candidates,
+    governing_role,
+    inside_brackets,
     is_denominator,
     is_no_count,
     names_clusters,
@@ -93,42 +99,38 @@ def find_counts(text: str) -> list[Candidate]:
     rejected: set[int] = set()
     # Where the pools that a counted part entered from start ("120 of 150 eligible patients").
     pools: set[int] = set()
+    # First pass: each number's clause, and whether it is a count at all ("phase 2", "aged 6 to
+    # 12 years", "12 weeks"). Only the numbers that may be counts bound the stretch a role is
+    # read from: "96 children aged 6 to 12 years were randomized" takes its verb past the ages.
+    clauses = [_clause_of(text, cand, sentences) for cand in candidates]
+    # The last count read as a result, and whether its result cue stood before it ("occurred
+    # in 12 patients") or after ("12 patients had nausea"): counts coordinated with it report
+    # the same result (_shares_result).
+    last_result: tuple[int, int, bool] | None = None
+    live = []
     for i, cand in enumerate(candidates):
-        s_start, s_end = enclosing(sentences, cand.start)
-        # A "sentence" with no full stop may be a whole 1 MB line: read only near the count.
-        s_start = max(s_start, cand.start - SENTENCE_REACH)
-        s_end = min(s_end, cand.np_end + SENTENCE_REACH)
-        clause_left = max(s_start, text.rfind(";", s_start, cand.start) + 1)
-        # A bracket right after the noun phrase is an aside: the counts in it do not bound
-        # the stretch a role is read from, and its text is left out of the count's windows.
-        aside = bracket_after(text, cand.np_end) if cand.kind == "noun" else None
-        if aside is not None and aside >= s_end:
-            aside = None
-        reach_from = cand.np_end if aside is None else aside
-        clause_right = s_end
-        semicolon = text.find(";", reach_from, s_end)
-        if semicolon >= 0:
-            clause_right = semicolon
-        # The neighbouring counts bound the stretch a role cue is read from; candidates are in
-        # reading order, so the nearest ones sit next to this one in the list.
-        left, right = clause_left, clause_right
-        for other in reversed(candidates[max(0, i - NEIGHBOURS): i]):
-            if other.np_end <= cand.start:
-                left = max(left, other.np_end)
-                break
-        for other in candidates[i + 1: i + 1 + NEIGHBOURS + MAX_PARTS]:
-            if other.start >= reach_from:
-                right = min(right, other.start)
-                break
-        # Whether the number is a count at all is read in its whole clause ("2:1:1" needs
-        # the "1:" before it); its role in the stretch up to the neighbouring counts.
-        before, after = clause_window(text, cand, clause_left, clause_right, aside)
-        if cand.kind != "n_equals" and is_no_count(before, after):
+        before, after = clauses[i].before, clauses[i].after
+        if (cand.kind != "n_equals" and is_no_count(before, after)) or (
+                cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end))):
             rejected.add(cand.start)
-            continue
-        if cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end)):
-            rejected.add(cand.start)
-            continue
+        else:
+            live.append(i)
+    for at, i in enumerate(live):
+        cand = candidates[i]
+        clause = clauses[i]
+        s_start, s_end, aside = clause.s_start, clause.s_end, clause.aside
+        clause_right = clause.right
+        before, after = clause.before, clause.after
+        # The neighbouring counts bound the stretch a role cue is read from.
+        left, right = clause.left, clause.right
+        for j in reversed(live[max(0, at - NEIGHBOURS): at]):
+            if candidates[j].np_end <= cand.start:
+                left = max(left, candidates[j].np_end)
+                break
+        for j in live[at + 1: at + 1 + NEIGHBOURS + MAX_PARTS]:
+            if candidates[j].start >= clause.reach_from:
+                right = min(right, candidates[j].start)
+                break
         # The role is read (by read_role, only where it is needed) from the stretch up to the
         # neighbouring counts.
         near = clause_window(text, cand, left, right, aside)
@@ -143,6 +145,8 @@ def find_counts(text: str) -> list[Candidate]:
         if INCLUDING_BEFORE.search(before_text) and kept and kept[-1].start >= s_start:
             rejected.add(cand.start)
             continue
+        cand.each = EACH_AFTER.match(text, cand.end if cand.kind == "n_equals" else cand.np_end) is not None
+        result_shared = _shares_result(text, cand, last_result, clause.left)
 
         if cand.kind == "n_equals":
             # "complications (n = 4)", "(35.2 +/- 22.3 hours, n = 11)": a result's n.
@@ -178,10 +182,27 @@ def find_counts(text: str) -> list[Candidate]:
                 continue
             whole = ALL_BEFORE.search(before_text) is not None and not cand.share
             role, _ = read_role(*near, phrase=cand.np_end - cand.num_end)
-            if not as_denominator and not whole and (
-                    reports_result(after) or (outcome_before(before) and role != "withdrawn")):
-                continue
+            if not as_denominator and not whole:
+                # "We treated 12 patients who had relapsed": where a verb before takes the count
+                # as its object, a relative clause after it describes the group, not a result.
+                result = reports_result(after)
+                if result and (relative := RELATIVE.search(after)) is not None and governing_role(before) is not None:
+                    result = reports_result(after[:relative.start()])
+                if result:
+                    last_result = (cand.np_end, clause.left, False)
+                    continue
+                if outcome_before(before) and role != "withdrawn":
+                    last_result = (cand.np_end, clause.left, True)
+                    continue
+                if result_shared is not None and (role is None or (result_shared and role == "arm")):
+                    last_result = (cand.np_end, clause.left, result_shared)
+                    continue
             if as_denominator:
+                # The verb after "9 of 20 patients had" is the numerator's; the denominator's role
+                # is only what its own phrase and a participle after it say ("of 50 randomized
+                # participants", "of 100 outpatients consecutively randomized").
+                participle = PARTICIPLE_AFTER.match(text, cand.np_end)
+                role, _ = read_role(near[0], text[cand.num_end: participle.end()])
                 cand.role = role if role in ("arm", "enrolled", "randomized", "analyzed", "completed") else "arm"
                 cand.cued = True
                 kept.append(cand)
@@ -196,6 +217,8 @@ def find_counts(text: str) -> list[Candidate]:
             # as one who left ("One patient had a rash" is a result).
             if cand.head in singular_nouns():
                 if not any(label == "withdrawn" for *_, label in after_cues(near[1], "role_after")):
+                    if outcome_before(before):
+                        last_result = (cand.np_end, clause.left, True)
                     continue
                 role = "withdrawn"
             cand.cued = role is not None
@@ -207,15 +230,21 @@ def find_counts(text: str) -> list[Candidate]:
             continue
 
         # Bare numbers: only in the constructions that make them counts.
+        if result_shared:
+            last_result = (cand.np_end, clause.left, True)
+            continue
         if partitive is not None:
             # "17 of the most responsive patients ... began", "1905 of the randomized subjects
             # ... completed": the numerator is a count when its group did something the
             # study records; "13 of the 30 neonates" after "controlled in" is a result.
             # The phrase reader expects the space before the first word.
             phrase = noun_phrase(text, partitive.end() - 1)
+            modifier = None
             if phrase is None:
                 # "41 out of 50 randomized participants": the phrase follows the denominator.
-                denominator = number_pattern().match(text, partitive.end())
+                # "87 of the planned 300 patients": a word may stand before it.
+                modifier = DENOMINATOR_MODIFIER.match(text, partitive.end())
+                denominator = number_pattern().match(text, modifier.end() if modifier else partitive.end())
                 if denominator is not None:
                     phrase = noun_phrase(text, denominator.end())
             if phrase is not None and not reports_result(after) and not IN_BEFORE.search(before_text):
@@ -236,6 +265,10 @@ def find_counts(text: str) -> list[Candidate]:
                             and number_pattern().match(text, partitive.end()) and ENTERED_VERB.match(tail):
                         cand.entered = True
                         pools.add(partitive.end())
+                    # "87 of the planned 300 patients had been enrolled": the part is the actual
+                    # count, the whole a target.
+                    if tail_role in ("enrolled", "randomized") and modifier and PLANNED_WORD.fullmatch(modifier.group(1)):
+                        cand.entered = True
                     kept.append(cand)
                     continue
             # A bare denominator: "(24 of 54) of the CQ-treated patients", "9 of 20 (45%) in
@@ -255,10 +288,28 @@ def find_counts(text: str) -> list[Candidate]:
                 # The marker stands where the number was: a cue at distance d starts d - 1
                 # characters after the number's end.
                 cue_start = cand.num_end + max(role_distance - 1, 0)
-                if role_distance <= lead.end() - cand.num_end + 1 and not PREPOSITION.match(text, cue_start, cue_start + 12):
+                # "leaving 124 for analysis": the one cue that starts with a preposition and
+                # still says what the group did.
+                if role_distance <= lead.end() - cand.num_end + 1 and (
+                        role == "analyzed" or not PREPOSITION.match(text, cue_start, cue_start + 12)):
                     cand.role, cand.cued = role, True
                     kept.append(cand)
                     continue
+        # "Enrollment: 120 (Anticipated)", "Target sample size: 80.", "divided into two groups of
+        # 25.": a verb or field before takes the number as its object, and nothing after it
+        # names what else it could count.
+        if OBJECT_END.match(text, cand.num_end):
+            role = governing_role(near[0])
+            if role is not None:
+                cand.role, cand.cued = ("arm" if role == "in_group" else role), True
+                kept.append(cand)
+                continue
+        # "(100 per arm)", "30 in each group": the count of every group, in a sentence that
+        # counts people and names no clusters before it.
+        if cand.each and _mentions_people(text[s_start:s_end]) and not CLUSTERS_BEFORE.search(text, s_start, cand.start):
+            cand.role, cand.cued = "arm", True
+            kept.append(cand)
+            continue
         # "compared with the 53 who did not": "who" makes the number a group of people.
         if WHO_AFTER.match(text, cand.num_end) and not reports_result(after) and (subset or THE_BEFORE.search(before_text)):
             role, _ = read_role(*near, after_only=True)
@@ -276,6 +327,7 @@ def find_counts(text: str) -> list[Candidate]:
     kept = _add_bracketed_arms(text, unused, sorted(kept, key=lambda c: c.start))
     kept = _add_fraction_denominators(text, candidates, kept, sentences)
     kept.sort(key=lambda c: c.start)
+    kept = _drop_coordinated_results(text, unused, kept, sentences)
     _share_coordinated_roles(text, kept)
     _mark_pools(text, kept)
     for cand in kept:
@@ -283,7 +335,104 @@ def find_counts(text: str) -> list[Candidate]:
             cand.role = "screened"
     kept = _drop_reason_breakdowns(text, unused, kept, sentences)
     kept = _drop_bracketed_make_up(text, kept)
+    _followed_cohort(text, kept)
     return _drop_planned_if_actual(kept)
+
+
+# "Forty-five patients ... were followed for 2 years": said of the first group the document
+# counts, the cohort studied; of a later, smaller one, those who completed.
+FOLLOWED = regex.compile(r"[^;.§]{0,80}?\b(?:were|was) (?:\w+ly )?followed(?: up)? (?:for|until)\b")
+
+
+def _followed_cohort(text: str, kept: list[Candidate]) -> None:
+    first = next((c for c in kept if c.role != "screened"), None)
+    if first is not None and first.role == "completed" and FOLLOWED.match(text, first.np_end):
+        first.role = "enrolled"
+
+
+PERCENT_SUBJECT = regex.compile(r"[,;:] (?:about |approximately |nearly |almost |over |only )?\d{1,3}(?:[.·]\d{1,2})? ?(?:%|per ?cent\b)")
+
+
+@dataclass
+class _Clause:
+    """Where a count's sentence and clause run, the bracket after it (an aside), and the clause's
+    text on either side of its number (sample_size_cues.clause_window)."""
+
+    s_start: int
+    s_end: int
+    left: int
+    right: int
+    aside: int | None
+    reach_from: int
+    before: str
+    after: str
+
+
+def _clause_of(text: str, cand: Candidate, sentences) -> _Clause:
+    s_start, s_end = enclosing(sentences, cand.start)
+    # A "sentence" with no full stop may be a whole 1 MB line: read only near the count.
+    s_start = max(s_start, cand.start - SENTENCE_REACH)
+    s_end = min(s_end, cand.np_end + SENTENCE_REACH)
+    left = max(s_start, text.rfind(";", s_start, cand.start) + 1)
+    # A bracket right after the noun phrase is an aside: the counts in it do not bound the
+    # stretch a role is read from, and its text is left out of the count's windows.
+    aside = bracket_after(text, cand.np_end) if cand.kind == "noun" else None
+    if aside is not None and aside >= s_end:
+        aside = None
+    reach_from = cand.np_end if aside is None else aside
+    semicolon = text.find(";", reach_from, s_end)
+    right = semicolon if semicolon >= 0 else s_end
+    # Inside a bracket ("(18 in the ketamine group and 14 in the midazolam group) completed"),
+    # what follows the bracket is said of the whole, not of its parts.
+    if cand.kind != "n_equals" and inside_brackets(text, cand.start, s_start):
+        closing = text.find(")", cand.end, right)
+        right = closing if closing >= 0 else right
+    # "Of the 1,203 participants, 94% completed ...": a share opening the next clause is its
+    # subject, and the verb after it is not the count's.
+    share = PERCENT_SUBJECT.search(text, reach_from, min(right, reach_from + AFTER_WINDOW))
+    if share is not None:
+        right = share.start()
+    # Whether the number is a count at all is read in its whole clause ("2:1:1" needs the "1:"
+    # before it); its role in the stretch up to the neighbouring counts.
+    before, after = clause_window(text, cand, left, right, aside)
+    return _Clause(s_start, s_end, left, right, aside, reach_from, before, after)
+
+
+# What may follow a number a verb or field before takes as its object (governing_role): the
+# clause's end, a bracket, or a preposition, never a word it would count instead.
+OBJECT_END = regex.compile(r"\G(?:[.,;:)\]]|$| \((?! ?\d{1,3}(?:[.·]\d+)? ?%)| (?:in|into|to|from|at|per|each|across|over|and|or|with|who|whom)\b)")
+# Clusters named just before "(20 per arm)": the count is theirs, not people's.
+CLUSTERS_BEFORE = regex.compile(
+    r"\b(?:clusters|units|districts|practices|schools|villages|communities|wards|classrooms|centres|centers|sites|hospitals|regions|households|clinics|homes)\b[^.;]{0,25}$", regex.I)
+# "87 of the planned 300 patients": one word between the partitive and its denominator.
+DENOMINATOR_MODIFIER = regex.compile(r"\G([a-z]+) (?=\d)")
+PLANNED_WORD = regex.compile(r"planned|targeted|target|intended|projected|anticipated|expected|required|originally")
+# Between a result's count and the next count that shares it: "occurred in 1 patient after
+# plating and 7 patients ...", "12 patients had nausea and 4 patients vomited".
+RESULT_COORDINATION = regex.compile(r"[^;.()§]{0,50}?(?:,? and|,? or|,) $")
+FINITE_VERB = regex.compile(r"\b(?:were|was|had|have|has|did|is|are)\b")
+
+
+def _shares_result(text: str, cand: Candidate, last_result, clause_left: int) -> bool | None:
+    """Whether the count is coordinated with the result just read (see find_counts): True when
+    the result's cue stood before both ("occurred in 3 infants receiving X and 11 receiving Y"),
+    False when it was the first count's predicate ("12 patients had nausea and 4 patients
+    vomited": the second is a result only without a role cue of its own), None otherwise."""
+    if last_result is None:
+        return None
+    end, left, cue_before = last_result
+    if left != clause_left or end > cand.start:
+        return None
+    gap = text[end: cand.start]
+    if not RESULT_COORDINATION.fullmatch(gap):
+        return None
+    if cue_before and FINITE_VERB.search(gap):
+        return False
+    return cue_before
+
+
+# Up to three words after a noun phrase that are no finite verb: a participle phrase.
+PARTICIPLE_AFTER = regex.compile(r"\G(?: (?!(?:were|was|had|have|has|did|are|is)\b)[A-Za-z][\w-]*){0,3}")
 
 
 # Roles a part of the population takes (and a count with a share of a group may have).
@@ -310,7 +459,16 @@ def _population_before(text: str, n_start: int, floor: int) -> bool:
         return False
     words = [found.group(1)] + found.group(2).split()
     nouns = participant_nouns()
+    # "Patients received 5 mg (n = 20)": a dose's group, not the population.
+    if any(w.lower() in GIVEN_WORDS for w in words):
+        return False
     return any(w.lower() in nouns for w in words) and not any(GROUP_WORD.fullmatch(w) for w in words)
+
+
+# Words after a participant noun that make the bracketed n a treatment group's.
+GIVEN_WORDS = frozenset({"received", "receiving", "given", "treated", "taking", "took", "on", "assigned",
+                         "allocated", "randomized", "randomised", "versus", "vs", "or",
+                         "mg", "g", "mcg", "µg", "ug", "ml", "iu", "units", "doses", "dose"})
 
 
 def _breakdown_of_a_count(text: str, candidates: list[Candidate], i: int, floor: int) -> bool:
@@ -334,7 +492,7 @@ BRACKETED_AFTER_COUNT = regex.compile(r"(?:[ -][\w'’.-]+){0,8} ")
 # What may stand between a bare count and its verb: a percentage ("(87.4%)", "[50.6%]"), a
 # group's letter ("21 (B) received"), "were", an adverb.
 BARE_LEAD = regex.compile(
-    r"(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])?(?: \([A-Z0-9]{1,2}\))?,? (?:(?:were|was|had been|have been|are|will be|had|have|did) )?(?:\w+ly |then |also |later |not )?"
+    r"(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])?(?: \([A-Z0-9]{1,2}\))?(?: with (?:(?!were\b|was\b)[\w'-]+ ?){1,4})?,? (?:(?:were|was|had been|have been|are|will be|had|have|did) )?(?:\w+ly |then |also |later |not )?"
 )
 
 # A cue that starts with a preposition ("25 in the ASI group") names a group, not what the
@@ -385,7 +543,7 @@ ENTERED_VERB = regex.compile(r",? (?:\w+ly )?(?:were|was|have been|had been|agre
 IN_BEFORE = regex.compile(r"\bin\s?$")
 WORD = regex.compile(r"[A-Za-z-]+")
 # The word (or percent sign) after a denominator.
-NEXT_WORD_OR_PERCENT = regex.compile(r" ?(%|[A-Za-z][\w-]*)")
+NEXT_WORD_OR_PERCENT = regex.compile(r" ?(%|\w[\w-]*)")
 
 
 def _mentions_people(sentence: str) -> bool:
@@ -408,7 +566,8 @@ def _counts_something_else(text: str, pos: int) -> bool:
     return word == "%" or (word not in STOP_WORDS and word not in participant_nouns())
 
 
-VERB_FORM = regex.compile(r"[a-z]{3,}ed")
+# "11 out of 12 turned negative", "14 of 24 given placebo": what the group did or was given.
+VERB_FORM = regex.compile(r"[a-z]{3,}ed|[a-z]{2,}en|[a-z]{3,}ing")
 
 
 COORDINATION_GAP = regex.compile(r",? (?:and|or) |, ")
@@ -483,7 +642,7 @@ PARALLEL_AFTER = regex.compile(
     regex.I,
 )
 # "(158 to remdesivir and 79 to placebo)": in a sentence that assigns, "to" and a treatment.
-PARALLEL_TO_TREATMENT = regex.compile(r"\G to (?!the\b|a\b|an\b|\d)[\w+/-]+(?: [\w+/-]+)?(?=,|;|\)| and | or )", regex.I)
+PARALLEL_TO_TREATMENT = regex.compile(r"\G to (?:the )?(?!a\b|an\b|\d)[\w+/-]+(?: [\w+/-]+){0,2}?(?=,|;|\)|\.| and | or |$)", regex.I)
 # "Ten healthy volunteers, and seven with UC took part", "46 fractures ..., 24 with slotted nails
 # and 22 with non-slotted nails": a group named by what it has, beside a counted one.
 PARALLEL_WITH = regex.compile(r"\G with (?!a |an |the |each |respect\b)[A-Za-z]", regex.I)
@@ -522,6 +681,14 @@ def _add_parallel(text, candidates, kept, sentences):
             cand.role = "arm" if previous.role == "randomized" else previous.role
         else:
             cand.role = "arm" if previous.role in ("enrolled", "randomized", "eligible", "planned") else previous.role
+        # "... and eight in the conservative group were lost to follow-up": its own verb.
+        s_end = enclosing(sentences, cand.start)[1]
+        if inside_brackets(text, cand.start, s_start):
+            s_end = min(s_end, text.find(")", cand.end, s_end) % (s_end + 1))
+        _, after = clause_window(text, cand, cand.start, s_end)
+        own, _ = read_role("", after, after_only=True)
+        if own in DID_ROLES:
+            cand.role = own
         cand.cued = True
         kept.append(cand)
         bisect.insort(starts, cand.start)
@@ -573,11 +740,46 @@ def _add_disposition_lists(text, candidates, kept, sentences):
 
 
 SHARED_ROLE_GAP = regex.compile(r"(?: \([^()]{0,40}\))?,? (?:and|or) (?:the )?")
+# The same with the first group's place: "Eight patients in the surgery group and eight in ...".
+PLACED_ROLE_GAP = regex.compile(r" (?:in|into|to|on|with) (?:the )?[\w+/-]+(?: [\w+/-]+){0,3}(?: \([^()]{0,40}\))?,? (?:and|or) (?:the )?")
+
+
+# A group's place after its count: " in family-based treatment", " in the placebo group".
+PLACEMENT = regex.compile(r"\G (?:in|into|to|on|with) (?:the )?[\w+/-]+(?: [\w+/-]+){0,3}?(?= (?:had|have|has|were|was|developed|experienced|achieved|showed|reached|responded|died|relapsed|required)\b)")
+
+
+def _drop_coordinated_results(text, candidates, kept, sentences):
+    """'13 adolescents in family-based treatment and 7 in individual therapy had reached full
+    remission': a count placed in its group, coordinated with a second whose predicate reports
+    a result, reports it too (and so does the second)."""
+    kept_starts = {c.start for c in kept}
+    dropped: set[int] = set()
+    starts = [c.start for c in candidates]
+    for cand in kept:
+        if cand.role != "arm" or cand.kind not in ("noun", "bare"):
+            continue
+        at = bisect.bisect_left(starts, cand.np_end)
+        if at >= len(candidates):
+            continue
+        second = candidates[at]
+        if not PLACED_ROLE_GAP.fullmatch(text, cand.np_end, second.start):
+            continue
+        placed = PLACEMENT.match(text, second.np_end)
+        if placed is None:
+            continue
+        s_end = enclosing(sentences, second.start)[1]
+        if reports_result(text[placed.end(): min(s_end, placed.end() + AFTER_WINDOW)]):
+            dropped.add(cand.start)
+            if second.start in kept_starts:
+                dropped.add(second.start)
+    return [c for c in kept if c.start not in dropped]
 
 
 def _share_coordinated_roles(text: str, kept: list[Candidate]) -> None:
     """'Fifteen ... out-patients and 23 ... out-patients were randomly assigned': counts joined by
-    'and' with no cue of their own share the role of the last one."""
+    'and' with no cue of their own share the role of the last one; so does a group placed in its
+    arm ("Eight patients in the surgery group and eight in the conservative group were lost to
+    follow-up") share what the next did."""
     for i in range(len(kept) - 2, -1, -1):
         cur, nxt = kept[i], kept[i + 1]
         gap = text[cur.np_end: nxt.start]
@@ -587,6 +789,8 @@ def _share_coordinated_roles(text: str, kept: list[Candidate]) -> None:
                 window = text[cur.np_end: nxt.start]
                 if not any(label in CUE_ROLES for _, _, _, label in after_cues(window, "role_after")):
                     cur.role, cur.cued = nxt.role, nxt.cued
+        elif cur.role == "arm" and nxt.role in DID_ROLES and PLACED_ROLE_GAP.fullmatch(gap):
+            cur.role = nxt.role
 
 
 def _add_treatment_pairs(text, candidates, kept, sentences):
@@ -658,8 +862,18 @@ def _add_fraction_denominators(text, candidates, kept, sentences):
 # "247 febrile episodes were prospectively randomized", "46 femoral shaft fractures were
 # randomized": units the trial randomizes, named at most three words after the number.
 UNITS_THEN_RANDOMIZED = regex.compile(
-    r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,3}? (?P<unit>[a-z]+))(?: \([^()]{1,30}\))? (?:were|was) (?:\w+ly )?(?P<verb>randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\b"
+    r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,3}? (?P<unit>[a-z]+))(?: \([^()]{1,30}\))?(?: (?:on|of|in|at|from) (?:the )?[a-z][\w-]*(?: [a-z][\w-]*)?)? (?:were|was) (?:\w+ly )?(?P<verb>randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\b"
 )
+RANDOMIZED_BEFORE = regex.compile(r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)(?: a total of)? $", regex.I)
+
+
+@lru_cache(maxsize=None)
+def _units_phrase() -> regex.Pattern:
+    """A unit other than people at most two words after the number: " febrile episodes"."""
+    units = "|".join(sorted(other_units(), key=len, reverse=True))
+    return regex.compile(rf"\G(?P<phrase>(?: [A-Za-z][\w-]*){{0,2}}? (?P<unit>{units}))\b")
+
+
 # The units again, with what became of them: "All 247 episodes were evaluable".
 UNITS_THEN_ROLE = regex.compile(r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,2}? (?P<unit>[a-z]+))(?= (?:were|was|had been|have been) )")
 # "(288 episodes)": a bracketed count of units after an arm's treatment.
@@ -678,6 +892,9 @@ def _add_unit_counts(text, candidates, kept, sentences):
         if cand.kind != "bare" or cand.start in kept_starts:
             continue
         found = UNITS_THEN_RANDOMIZED.match(text, cand.num_end)
+        if found is None and RANDOMIZED_BEFORE.search(text, max(0, cand.start - 40), cand.start):
+            # "We randomized 320 febrile episodes in 164 children".
+            found = _units_phrase().match(text, cand.num_end)
         role = "randomized"
         if found is None or found.group("unit") not in units:
             found = None
@@ -855,13 +1072,20 @@ POOL_BEFORE = regex.compile(r"(?:^|[.;:(] ?|, )(?:of|among|amongst|from) (?:the 
 POOL_GAP = regex.compile(r"[^.;()]{0,60}, (?:only )?$")
 
 
+# "1,000 consecutive patients ... were assessed; 640 met the inclusion criteria": the pool
+# assessed, then the part that entered, in one sentence.
+ASSESSED_GAP = regex.compile(r"[^.;()§]{0,80}?\b(?:were|was) (?:\w+ly )?(?:assessed|evaluated|examined|considered|approached|contacted)(?:[;,]| and) (?:of (?:these|whom|them),? |and )?(?:only )?$")
+
+
 def _mark_pools(text, kept):
-    """The pool of "Of N ..., M were randomized" was screened, where N has no cue of its own: the
-    total is the part that entered (GOLD.md: screened counts are not the sample size)."""
+    """The pool of "Of N ..., M were randomized" (or "N ... were assessed; M were randomized")
+    was screened, where N has no cue of its own: the total is the part that entered (GOLD.md:
+    screened counts are not the sample size)."""
     for pool, part in pairwise(kept):
         if pool.cued or pool.kind != "noun" or not part.cued or part.role not in ("enrolled", "randomized", "eligible"):
             continue
-        if part.value >= pool.value or not POOL_BEFORE.search(text, max(0, pool.start - 20), pool.start):
+        if part.value >= pool.value:
             continue
-        if POOL_GAP.fullmatch(text, pool.np_end, part.start):
+        if (POOL_BEFORE.search(text, max(0, pool.start - 20), pool.start) and POOL_GAP.fullmatch(text, pool.np_end, part.start)) \
+                or ASSESSED_GAP.fullmatch(text, pool.np_end, part.start):
             pool.role, pool.cued = "screened", True

@@ -1,18 +1,27 @@
 """The document's total (GOLD.md "sample_size") decided over its count mentions.
 
-Enrolled (included, recruited) first; else randomized; else a count that met the criteria; else
-a planned target (left only where no actual count is given); else the sum of per-group counts
-("two groups of 30 each" is 60); several studies or phases summed; screened never (nor the pool
-of "Of 320 assessed, 120 were randomized"); null when no count is stated or when the total could
-only come from "up to"/"at least" per-group figures. A count whose role no cue gave states the
-population only before the first count whose cue does; units other than people count only where
-no people are counted.
+Three steps, each one simple rule:
+  1. Which counts may state the population: not the screened (nor the pool of "Of 320
+     assessed, 120 were randomized"), not the numerator of "N of M" (a part of a group counted
+     elsewhere), and a count whose role no cue gave only before the first count whose cue does
+     (later it is a part or a result: "the 134 patients given sertraline"). Units other than
+     people count only where no people are counted.
+  2. The first tier that has counts decides: enrolled (included, recruited); else randomized;
+     else a count that met the criteria; else a planned target (left only where no actual
+     count is given); else the groups' counts; else the analysed; else the completers.
+  3. Within the tier, the counts that are not parts or repeats of another are summed: several
+     studies or phases add up; a run of counts adding up to an earlier one is its breakdown, and
+     so are the counts after a pool ("Of 84 enrolled patients, 42 ... and 42 ...");
+     the same number again in a later sentence is the same group; "two groups of 30" and
+     "(n = 30 per group)" stand for every group. Null where the groups' counts are only
+     bounds ("up to 5 patients each").
 """
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import pairwise
 
 import regex
 
@@ -36,10 +45,8 @@ from .sample_size_cues import (
 
 
 def total_sample_size(text: str, mentions: list[Found]) -> int | None:
-    """GOLD.md's sample_size over the mentions as written out (find_sample_sizes): enrolled
-    (included, recruited); else randomized; else the sum of per-group counts; several studies or
-    phases summed; screened never; None when no count is stated or when the total could only
-    come from "up to"/"at least" per-group figures."""
+    """GOLD.md's sample_size over the mentions as written out (find_sample_sizes); mentions
+    made elsewhere (without the count they were read from) are taken as cued."""
     return total_of_counts(text, [getattr(m, "count", None) or Count(m.start, m.end, m.values["value"], m.values["role"])
                                   for m in mentions])
 
@@ -47,7 +54,8 @@ def total_sample_size(text: str, mentions: list[Found]) -> int | None:
 @dataclass
 class Count:
     """What the total reads of a mention: its finer role (sample_size_cues.FINER_ROLES), whether
-    a cue gave it (else the role is "enrolled" by default), whether it counts people."""
+    a cue gave it (else the role is "enrolled" by default), whether it counts people, and
+    whether it is the count of every group."""
 
     start: int
     end: int
@@ -56,12 +64,15 @@ class Count:
     cued: bool = True
     units: bool = False
     entered: bool = False
+    each: bool = False
 
 
 # Enrolled first, then randomized; a count that met the criteria only where neither is given; a
 # planned count (left only where no actual count is given: sample_size_mentions); then the
-# arms' sum, the analysed, the completers.
+# groups' sum, the analysed, the completers.
 TIERS = ("enrolled", "randomized", "eligible", "planned", "arm", "analyzed", "completed")
+# The roles of a count that states the population (before the first, an uncued count may too).
+STATED_ROLES = ("enrolled", "randomized", "eligible", "planned")
 
 
 def total_of_counts(text: str, counts) -> int | None:
@@ -69,92 +80,101 @@ def total_of_counts(text: str, counts) -> int | None:
     if not counts:
         return None
     sentences = sentence_spans(text)
-    counts = sorted(counts, key=lambda c: c.start)
-    usable = []
-    for m in counts:
-        if m.role == "screened":
-            continue
-        # The numerator of "N of/out of the ..." is a part of a group counted elsewhere, unless
-        # it is the part that entered the trial from a pool.
-        if PARTITIVE_AFTER.match(text, _number_end(text, m)) and not m.entered:
-            continue
-        usable.append(m)
-    # A count with no cue of its own states the population only before the first count whose
-    # cue says so, or beside it in its sentence ("We studied 20 patients ... and ten healthy
-    # volunteers"); later, or in a bracket after it, it is a part: "the 134 patients given
-    # sertraline", "were randomized (slow response, 55 patients; ...)".
-    first_stated = next((m.start for m in usable if m.cued and m.role in ("enrolled", "randomized", "eligible")), None)
-    if first_stated is not None:
-        stated_sentence = sentences[sentence_index(sentences, first_stated)]
-        usable = [m for m in usable if m.cued or m.role != "enrolled" or m.start <= first_stated
-                  or (m.start < stated_sentence[1] and not inside_brackets(text, m.start, stated_sentence[0]))]
-    # Units other than people are the total only where no count of people is given.
-    people = [m for m in usable if not m.units]
-    for group in (people, [m for m in usable if m.units]):
-        total = _tiered_total(text, group, sentences)
-        if total is not _NO_TIER:
-            return total
+    usable = _population_counts(text, sorted(counts, key=lambda c: c.start), sentences)
+    pools = _pools(text, usable, sentences)
+    for group in ([m for m in usable if not m.units], [m for m in usable if m.units]):
+        for tier in TIERS:
+            in_tier = [m for m in group if m.role == tier]
+            if in_tier:
+                return _tier_total(text, tier, in_tier, sentences, pools)
     return None
 
 
-_NO_TIER = object()
+def _population_counts(text: str, counts: list, sentences) -> list:
+    """Step 1: the counts that may state the population (see the module's docstring)."""
+    usable = [m for m in counts if m.role != "screened"
+              # The numerator of "N of/out of the ..." is a part of a group counted elsewhere,
+              # unless it is the part that entered the trial from a pool.
+              and (m.entered or not PARTITIVE_AFTER.match(text, _number_end(text, m)))]
+    first_cued = next((m for m in usable if m.cued and m.role not in ("withdrawn",)), None)
+    if first_cued is None:
+        return usable
+    # An uncued count beside the first cued one in its sentence still states the population
+    # ("We studied 20 patients ... and ten healthy volunteers"), unless it is in a bracket
+    # there ("were randomized (slow response, 55 patients; ...)").
+    floor, ceiling = sentences[sentence_index(sentences, first_cued.start)]
+    return [m for m in usable if m.cued or m.start <= first_cued.start
+            or (m.start < ceiling and not inside_brackets(text, m.start, floor))]
 
 
-def _tiered_total(text: str, usable, sentences):
-    for tier in TIERS:
-        group = [m for m in usable if m.role == tier]
-        if not group:
-            continue
-        if tier == "arm" and any(BOUND_BEFORE.search(text[max(0, m.start - 20): m.start]) for m in group):
+def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, int]) -> int | None:
+    """Steps 2 and 3 for the tier that decides."""
+    if tier == "arm":
+        if any(BOUND_BEFORE.search(text[max(0, m.start - 20): m.start]) for m in group):
             return None
-        if tier == "enrolled":
-            group = _stated_enrolments(text, group, sentences)
-        if tier == "arm":
-            group = _equal_groups(text, group)
-        values = _top_level(text, group, sentences)
-        return sum(values) if values else None
-    return _NO_TIER
+        group = [m for m in group for _ in range(_groups_counted(text, m, sentences))]
+    if tier == "enrolled":
+        group = _stated_enrolments(text, group, sentences)
+    values = _top_level(text, group, sentences, pools)
+    return sum(values) if values else None
 
 
-# "divided into two groups of 30 patients each": one count stands for every group.
+# --- how many groups one count stands for ----------------------------------------------------
+GROUP_NUMBER = r"(?P<groups>two|three|four|five|six|[2-6])"
+# "divided into two groups of 30 patients each", "three sequential dose cohorts of 12".
 EQUAL_GROUPS_BEFORE = regex.compile(
-    r"\b(?P<groups>two|three|four|five|six|[2-6]) (?:equal |treatment |parallel |study )?(?:groups|arms|cohorts) of (?:\w+ )?$", regex.I)
+    rf"\b{GROUP_NUMBER} (?:[\w-]+ ){{0,2}}(?:groups|arms|cohorts) of (?:\w+ )?$", regex.I)
+# Where a count of every group ("(n = 30 per group)") is given, the groups named in its sentence
+# or the one before: "two groups", "three treatment arms", "a three-arm trial".
+GROUPS_STATED = regex.compile(
+    rf"\b{GROUP_NUMBER}(?: (?:[\w-]+ ){{0,2}}?(?:groups|arms|cohorts)\b|-arm(?:ed)?\b)", regex.I)
+# Else the treatments it was assigned to: "randomly assigned to resistance training or
+# stretching (n = 30 per group)", "to lidocaine, ketamine or saline".
+ALTERNATIVE = r"[^,;()]{1,40}?"
+ASSIGNED_TO = regex.compile(
+    rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|assigned|allocated) (?:\w+ )?(?:to|into|between) (?:receive )?"
+    rf"(?P<alternatives>{ALTERNATIVE}(?:, {ALTERNATIVE}){{0,4}},? (?:or|versus|vs\.?|and) {ALTERNATIVE})(?=[,;(.]| with\b|$)",
+    regex.I)
 GROUPS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
-def _equal_groups(text: str, group: list) -> list:
-    repeated = []
-    for m in group:
-        found = EQUAL_GROUPS_BEFORE.search(text, max(0, m.start - 40), m.start)
-        times = 1
-        if found is not None:
-            word = found.group("groups").lower()
-            times = GROUPS.get(word) or int(word)
-        repeated.extend([m] * times)
-    return repeated
+def _group_number(word: str) -> int:
+    return GROUPS.get(word.lower()) or int(word)
 
 
-def _count_before(group: list[Count], start: int, end: int) -> bool:
-    """Whether one of the (sorted) counts lies in [start, end)."""
-    at = bisect.bisect_left([m.start for m in group], start)
-    return at < len(group) and group[at].start < end
+def _groups_counted(text: str, m, sentences) -> int:
+    """How many groups an arm count stands for: 1, or the number of groups where it is the count
+    of each ("two groups of 30", "(n = 30 per group)")."""
+    found = EQUAL_GROUPS_BEFORE.search(text, max(0, m.start - 50), m.start)
+    if found is not None:
+        return _group_number(found.group("groups"))
+    if not getattr(m, "each", False):
+        return 1
+    s_idx = sentence_index(sentences, m.start)
+    floor = sentences[max(0, s_idx - 1)][0]
+    stated = list(GROUPS_STATED.finditer(text, floor, m.start))
+    if stated:
+        return _group_number(stated[-1].group("groups"))
+    assigned = list(ASSIGNED_TO.finditer(text, sentences[s_idx][0], m.start))
+    if assigned:
+        alternatives = assigned[-1].group("alternatives")
+        return 1 + len(regex.findall(r",? (?:or|versus|vs\.?|and) |, ", alternatives))
+    return 1
 
 
-def _stated_enrolments(text: str, group: list[Count], sentences) -> list[Count]:
+# --- which counts of a tier add up -----------------------------------------------------------
+def _stated_enrolments(text: str, group: list, sentences) -> list:
     """The first sentence with an enrolled count states the population; a later count adds to
     it only where its own clause says it was enrolled ("Thirteen ... volunteers served as
     controls", "8 newly enrolled patients"). Counts that merely describe part of the
     population ("Thirty-four patients were labeled with PDD-NOS") carry no such cue."""
     first = sentence_index(sentences, group[0].start)
-    kept = []
-    for m in group:
-        s_idx = sentence_index(sentences, m.start)
-        if s_idx == first or _has_enrolment_cue(text, m, sentences[s_idx]):
-            kept.append(m)
-    return kept
+    return [m for m in group
+            if sentence_index(sentences, m.start) == first
+            or _has_enrolment_cue(text, m, sentences[sentence_index(sentences, m.start)])]
 
 
-def _has_enrolment_cue(text: str, mention: Count, sentence: tuple[int, int]) -> bool:
+def _has_enrolment_cue(text: str, mention, sentence: tuple[int, int]) -> bool:
     number_end = _number_end(text, mention)
     before = text[max(sentence[0], mention.start - BEFORE_WINDOW): mention.start].replace(MARK, " ")
     after = text[number_end: min(sentence[1], number_end + AFTER_WINDOW)].replace(MARK, " ")
@@ -163,48 +183,64 @@ def _has_enrolment_cue(text: str, mention: Count, sentence: tuple[int, int]) -> 
     return bool(cues) and cues[0][2] == "enrolled"
 
 
-def _number_end(text: str, mention: Count) -> int:
+def _number_end(text: str, mention) -> int:
     number = number_pattern().match(text, mention.start)
     return number.end() if number else mention.end
 
 
-def _top_level(text: str, group: list[Count], sentences) -> list[int]:
-    """The counts of one tier that are not parts or repeats of another."""
-    # Subgroups named after a split ("divided into ... (n = 10) and ... (n = 10)").
+# "Of 84 enrolled patients, 42 received ... and 42 served as controls": a count that opens its
+# sentence as a pool; the counts after it there are its parts.
+POOL_BEFORE = regex.compile(r"(?:^|[.;:(] ?)(?:of|among|amongst) (?:the |these |all |a total of )?$", regex.I)
+# Between the pool and its first part: the pool's phrase, then a comma.
+POOL_GAP = regex.compile(r"[^.;()]{0,60}, (?:only )?")
+
+
+def _pools(text: str, counts: list, sentences) -> dict[int, int]:
+    """Where a pool opens each sentence that has one: {sentence index: pool's start}."""
+    pools = {}
+    for m, after in pairwise(counts):
+        if POOL_BEFORE.search(text, max(0, m.start - 20), m.start) and POOL_GAP.fullmatch(text, m.end, after.start):
+            pools.setdefault(sentence_index(sentences, m.start), m.start)
+    return pools
+
+
+def _top_level(text: str, group: list, sentences, pools: dict[int, int]) -> list[int]:
+    """The values of one tier's counts that are not parts or repeats of another."""
+    group = [m for m in group if pools.get(sentence_index(sentences, m.start), m.start) >= m.start]
+    starts = [m.start for m in group]
+    # Subgroups named after a split ("divided into ... (n = 10) and ... (n = 10)") where the
+    # whole was counted before the split in the same sentence.
     parts = []
     for m in group:
-        s_idx = sentence_index(sentences, m.start)
-        s_start = sentences[s_idx][0]
-        split = None
-        for found in SUBDIVISION.finditer(text, max(s_start, m.start - SUBDIVISION_REACH), m.start):
-            split = found
-        if split is not None and _count_before(group, sentences[s_idx][0], split.start()):
-            continue
+        s_start = sentences[sentence_index(sentences, m.start)][0]
+        splits = list(SUBDIVISION.finditer(text, max(s_start, m.start - SUBDIVISION_REACH), m.start))
+        if splits:
+            at = bisect.bisect_left(starts, s_start)
+            if at < len(group) and group[at].start < splits[-1].start():
+                continue
         parts.append(m)
     # A run of later counts that adds up to an earlier one is its breakdown.
     values = [m.value for m in parts]
     keep = [True] * len(parts)
-    for i, v in enumerate(values):
+    for i, whole in enumerate(values):
         if not keep[i]:
             continue
         running = 0
         for j in range(i + 1, min(len(values), i + 1 + MAX_PARTS)):
             running += values[j]
-            if running == v and j > i + 1:
-                for k in range(i + 1, j + 1):
-                    keep[k] = False
+            if running == whole and j > i + 1:
+                keep[i + 1: j + 1] = [False] * (j - i)
                 break
-            if running > v:
+            if running > whole:
                 break
-    parts = [m for m, k in zip(parts, keep) if k]
     # The same number again in a later sentence is the same group mentioned again.
-    seen: dict[int, int] = {}
+    first_sentence: dict[int, int] = {}
     total = []
-    for m in parts:
-        value = m.value
-        s_idx = sentence_index(sentences, m.start)
-        if value in seen and seen[value] != s_idx:
+    for m, kept in zip(parts, keep):
+        if not kept:
             continue
-        seen.setdefault(value, s_idx)
-        total.append(value)
+        s_idx = sentence_index(sentences, m.start)
+        if first_sentence.setdefault(m.value, s_idx) != s_idx:
+            continue
+        total.append(m.value)
     return total
