@@ -166,6 +166,7 @@ try:  # the standard library's regular-expression parser (public as sre_parse be
         ASSERT_NOT,
         AT,
         BRANCH,
+        IN,
         LITERAL,
         MAX_REPEAT,
         MIN_REPEAT,
@@ -178,6 +179,7 @@ except ImportError:  # pragma: no cover - Python 3.10
         ASSERT_NOT,
         AT,
         BRANCH,
+        IN,
         LITERAL,
         MAX_REPEAT,
         MIN_REPEAT,
@@ -204,17 +206,50 @@ def fold_for_literals(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def required_literals(pattern: str) -> Literals | None:
+def required_literals(pattern: str, lookarounds: bool = False, case_sensitive: bool = False) -> Literals | None:
     """Case-folded strings one of which every match of ``pattern`` contains, or None where none
-    can be read off the pattern (it then has no prefilter)."""
+    can be read off the pattern (it then has no prefilter). With ``lookarounds``, strings that a
+    positive lookahead or lookbehind requires next to the match count too: they are in the text,
+    if not in the match ("=" for "(?<![\\w-])[rt](?= ?=)"). For a ``case_sensitive`` pattern
+    without inline flags, the strings as written, to compare with the text itself ("OR" is in
+    fewer texts than "or")."""
+    parsed = _parse(pattern)
+    if case_sensitive and parsed is not None and _has_inline_flags(parsed):
+        return None
+    literals = _sequence_literals(list(parsed), lookarounds) if parsed is not None else None
+    if not literals:
+        return None
+    return frozenset(literals) if case_sensitive else frozenset(fold_for_literals(s) for s in literals)
+
+
+def _has_inline_flags(parsed) -> bool:
+    """Whether a parsed pattern sets its own case mode, whole ("(?i)") or in part ("(?-i:...)")."""
+    return bool(parsed.state.flags & re.IGNORECASE) or _scoped_flags(parsed)
+
+
+def _scoped_flags(items) -> bool:
+    for op, argument in items:
+        if op is SUBPATTERN and (argument[1] or argument[2] or _scoped_flags(argument[-1])):
+            return True
+        if op is BRANCH and any(_scoped_flags(branch) for branch in argument[1]):
+            return True
+        if op in _REPEATS and _scoped_flags(argument[2]):
+            return True
+        if op in (ASSERT, ASSERT_NOT) and _scoped_flags(argument[1]):
+            return True
+        if op is _ATOMIC_GROUP and _scoped_flags(argument):
+            return True
+    return False
+
+
+def _parse(pattern: str):
+    """The standard parser's reading of a rule, or None where it would misread the pattern."""
     if _NOT_STANDARD_SYNTAX.search(pattern):
         return None
     try:
-        parsed = _sre_parse.parse(pattern)
+        return _sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - regex-module syntax the standard parser lacks
         return None
-    literals = _sequence_literals(list(parsed))
-    return frozenset(fold_for_literals(s) for s in literals) if literals else None
 
 
 def could_match(literals: Literals | None, folded_text: str) -> bool:
@@ -222,31 +257,34 @@ def could_match(literals: Literals | None, folded_text: str) -> bool:
     return literals is None or any(literal in folded_text for literal in literals)
 
 
-def _sequence_literals(items) -> Literals | None:
+def _sequence_literals(items, lookarounds: bool = False) -> Literals | None:
     """The best of the literal sets a sequence of parsed items requires: each run of literal
     characters is one ("\\bintravenous(?:ly)?\\b" needs "intravenous"), and so is each group,
-    alternation or repeat that must match at least once."""
+    alternation or repeat that must match at least once (and, with ``lookarounds``, each positive
+    lookaround)."""
     best = None
     run: list[str] = []
     for op, argument in items:
         if op is LITERAL:
             run.append(chr(argument))
             continue
+        if op is ASSERT and lookarounds:
+            best = _better(best, _sequence_literals(list(argument[1]), lookarounds))
         if op in _ZERO_WIDTH:
             continue
         if run:
             best = _better(best, frozenset(["".join(run)]))
             run = []
         if op is SUBPATTERN:
-            best = _better(best, _sequence_literals(list(argument[-1])))
+            best = _better(best, _sequence_literals(list(argument[-1]), lookarounds))
         elif op is _ATOMIC_GROUP:
-            best = _better(best, _sequence_literals(list(argument)))
+            best = _better(best, _sequence_literals(list(argument), lookarounds))
         elif op is BRANCH:
-            branches = [_sequence_literals(list(branch)) for branch in argument[1]]
+            branches = [_sequence_literals(list(branch), lookarounds) for branch in argument[1]]
             if all(branches):
                 best = _better(best, frozenset().union(*branches))
         elif op in _REPEATS and argument[0] >= 1:
-            best = _better(best, _sequence_literals(list(argument[2])))
+            best = _better(best, _sequence_literals(list(argument[2]), lookarounds))
     if run:
         best = _better(best, frozenset(["".join(run)]))
     return best
@@ -257,3 +295,101 @@ def _better(a: Literals | None, b: Literals | None) -> Literals | None:
     if not a or not b:
         return a or b
     return min(a, b, key=lambda s: (-min(map(len, s)), len(s)))
+
+
+# --- Opening literals -------------------------------------------------------------------------
+# The regex engine finds a pattern fast where every match contains one literal string (it searches
+# for it as a prefilter would); an alternation of words ("\b(?:rates?|incidences?|...)\b") it
+# tries at every position of the text, some 20 to 40 ns a character. Where every match opens with
+# one of a few literals, searching for each literal alone and trying the pattern only where one
+# occurs finds the same matches many times faster.
+
+# At most this many opening strings: a pattern opening with more is searched for as it is.
+OPENINGS_LIMIT = 16
+
+
+@lru_cache(maxsize=None)
+def opening_literals(pattern: str) -> frozenset[str] | None:
+    """Strings, as written in the pattern (not case-folded), one of which every match of
+    ``pattern`` starts with; None where the openings cannot be read off the pattern, one of
+    them would be empty, or there are more than OPENINGS_LIMIT."""
+    parsed = _parse(pattern)
+    if parsed is None or _has_inline_flags(parsed):
+        return None  # a part in another case mode than the rule's: its openings' mode would differ
+    found = _openings(list(parsed))
+    return frozenset(found) if found else None
+
+
+def _class_characters(argument) -> list[str] | None:
+    """The characters of a plain class ("[sz]"); None for a range, a category or a negation."""
+    characters = []
+    for op, value in argument:
+        if op is not LITERAL:
+            return None
+        characters.append(chr(value))
+    return characters
+
+
+def _openings(items) -> set[str] | None:
+    heads = [""]
+    for index, (op, argument) in enumerate(items):
+        if op in _ZERO_WIDTH:
+            continue
+        if op is LITERAL:
+            heads = [head + chr(argument) for head in heads]
+            continue
+        characters = _class_characters(argument) if op is IN else None
+        if characters and len(heads) * len(characters) <= OPENINGS_LIMIT:
+            heads = [head + c for head in heads for c in characters]
+            continue
+        if heads != [""]:
+            return set(heads)  # the literal run so far opens every match
+        rest = items[index + 1 :]
+        if op is SUBPATTERN:
+            return _openings(list(argument[-1]) + rest)
+        if op is BRANCH:
+            branches = [_openings(list(branch) + rest) for branch in argument[1]]
+            return _union(branches)
+        if op in _REPEATS:
+            low, _, body = argument
+            taken = _openings(list(body))  # not + rest: the body may repeat before the rest
+            return taken if low >= 1 else _union([taken, _openings(rest)])
+        return None
+    return set(heads) if heads != [""] else None
+
+
+def _union(sets: list[set[str] | None]) -> set[str] | None:
+    if any(s is None for s in sets):
+        return None
+    union = set().union(*sets)
+    return union if len(union) <= OPENINGS_LIMIT else None
+
+
+@lru_cache(maxsize=None)
+def search_openings(pattern: str, case_sensitive: bool) -> tuple[tuple[str, regex.Pattern], ...] | None:
+    """The openings to search a rule by (finditer_at_openings), each as the prefilters compare it
+    (case-folded, or as written for a case-sensitive rule) with its literal pattern in the rule's
+    case mode; None where the rule is best run as it is: one literal is in every match (the engine
+    searches for it itself), or an opening is a single character (found all over a text)."""
+    literals = required_literals(pattern)
+    openings = opening_literals(pattern)
+    if (literals is not None and len(literals) == 1) or not openings or min(map(len, openings)) < 2:
+        return None
+    if case_sensitive:
+        return tuple((o, regex.compile(regex.escape(o), regex.V1)) for o in sorted(openings))
+    flags = regex.V1 | regex.IGNORECASE
+    return tuple((fold_for_literals(o), regex.compile("(?-f)" + regex.escape(o), flags)) for o in sorted(openings))
+
+
+def finditer_at_openings(pattern: regex.Pattern, openings: tuple[regex.Pattern, ...], text: str) -> list[regex.Match]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match starts where one of
+    ``openings`` matches: the pattern is tried at each such place, left to right, skipping those
+    inside the last match. (A match at a place sees the text before it, as in a search.)"""
+    starts = {m.start() for opening in openings for m in opening.finditer(text, overlapped=True)}
+    matches = []
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            matches.append(match)
+            end = match.end()
+    return matches

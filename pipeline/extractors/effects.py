@@ -29,6 +29,7 @@ contain its estimate.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,10 +40,11 @@ from spacy.tokens import Doc
 from ..nlp.spans import EFFECTS, P_VALUES, Found, doc_text, read_spans, write_spans
 from ..resources import (
     Literals,
-    could_match,
+    finditer_at_openings,
     fold_for_literals,
     load_rules,
     required_literals,
+    search_openings,
 )
 from .numbers import SIGNED_BOUND, SIGNED_DECIMAL, decimal_value
 
@@ -83,8 +85,11 @@ UNIT_STOP_WORDS = (
     r"(?:and|or|to|for|in|vs|versus|of|was|were|with|than|at|on|by|per|from|the|a|an|as|respectively"
     r"|whose|among|between|after|before|during|compared|while|but|which|that|is|are|CI|CIs|p)"
 )
-UNIT_WORD = rf"(?!{UNIT_STOP_WORDS}(?![\w/]))[^\W\d_][\w/µ°²³.^-]{{0,14}}(?<![.-])"
-PER_STEP = r"per (?:\d+(?:[.·]\d+)?[ -]?)?[^\W\d_][\w-]{0,15}(?: (?:increase|increment|decrease|rise))?"
+# The letters of a unit are taken whole ("{0,14}+", no backtracking): a unit is always followed by a
+# space, bracket or punctuation mark, never by one of its own characters, so a shorter unit can
+# never match where the whole one fails, and trying each shorter one cost most of a failed estimate.
+UNIT_WORD = rf"(?!{UNIT_STOP_WORDS}(?![\w/]))[^\W\d_][\w/µ°²³.^-]{{0,14}}+(?<![.-])"
+PER_STEP = r"per (?:\d+(?:[.·]\d+)?[ -]?)?[^\W\d_][\w-]{0,15}+(?: (?:increase|increment|decrease|rise))?"
 # A filtration rate's unit holds a number of its own: "mL/min/1.73 m2".
 PER_BODY_SURFACE = r"m[lL] ?/ ?min ?/ ?1[.·]73 ?m(?:2|²|\^2)"
 UNIT = (
@@ -136,22 +141,38 @@ LABELLED_INTERVAL = rf"(?P<label>{CI_LABEL}){CI_LABEL_TAIL}(?:[(\[] ?{BOUNDS} ?(
 # The bracket an interval ends with is part of the estimate's span where it closes at once.
 CLOSE = r"(?: ?(?P<close>[)\]]))?"
 
-ESTIMATE = _compile(
-    rf"{NUMBER_START}{VALUE}(?:{UNIT_JOIN}{UNIT})??(?: {CHANGE_WORD})?"
-    r"(?:"
+# An estimate: the value with its unit and the change word of a difference told in prose, then
+# its interval, labelled or bare.
+ESTIMATE_HEAD = rf"{NUMBER_START}{VALUE}(?:{UNIT_JOIN}{UNIT})??(?: {CHANGE_WORD})?"
+LABELLED_TAILS = (
     # "0.58 [95% CI, 0.43-0.80]", "16.3 mU/L, (95% CI: 19.7, 22.0)"
     rf" ?,? ?[(\[] ?{P_VALUE_FIRST}{LABELLED_INTERVAL}{CLOSE}"
     # "2.47; 95% CI 1.45 to 4.19", "1.1 mmHg whose 90% confidence interval [-0.1; 2.2 mmHg]",
     # "2.1; p = 0.01; 95% CI 1.3-3.4"
     rf"|{P_VALUE_BETWEEN}(?: ?[;,] ?| (?:with (?:a |an |the |its )?|whose |and (?:a |the )?)| ){LABELLED_INTERVAL}"
+)
+BARE_TAILS = (
     # "1.75 (0.44 to 8.13)", "1.67 (1.01-2.76, p=0.042)": the interval without its label; a comma
     # between its ends only where the bracket closes at once ("(1.0, 1.4)", not a list "(1, 2, 3)").
-    rf"|(?P<bare> ?[(\[] ?){BOUNDS}(?: ?(?P<close>[)\]])|(?<![,;] ?\d+(?:[.·]\d+)?%?)(?= ?[;,] ?p\b))"
+    rf"(?P<bare> ?[(\[] ?){BOUNDS}(?: ?(?P<close>[)\]])|(?<![,;] ?\d+(?:[.·]\d+)?%?)(?= ?[;,] ?p\b))"
     # "(hazard ratio 0.64, 0.50-0.82)": after a comma, within the bracket the estimate is in; ends
     # joined by a dash or "to" only, and the bracket closes after them.
     rf"|(?P<bare>[;,] ?){DASHED_BOUNDS}(?= ?[)\]])"
-    r")"
 )
+ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{LABELLED_TAILS}|{BARE_TAILS})")
+# In a text without a CI label (see _may_hold_ci_label) the labelled tails match nowhere, nor does a
+# spaced estimate ("1. 22; 95% CI"): without them the pattern finds the same estimates, faster.
+BARE_ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{BARE_TAILS})")
+# What a text holds where it may hold a CI label (CI_LABEL) or a spaced estimate (SPACED_ESTIMATE):
+# a CI word in capitals (CI_WORD; the engine finds these fast, all opening with "C"), a long one's
+# first word (compared case-folded), "ci" after a level ("95% ci"; the spaced estimate's lookahead
+# takes it in any case and before any letter).
+CI_WORD_CAPITALS = regex.compile(r"(?:CIs?|CrIs?|CLs?)(?![A-Za-z-])|C\.I\.", regex.V1)
+CI_WORD_OPENINGS = ("confidence", "credib")
+CI_AFTER_LEVEL = _compile(r"(?:%|percent\b|per cent\b) ?-?ci")
+# A full stop before a space or line break: an estimate's value, unit and change word never hold one
+# (see _bare_interval_may_follow).
+FULL_STOP = regex.compile(r"\.[ \n]")
 
 # A value standing alone after a name: "OR 2.1", "efficacy, 61%", "treatment effect was -0.5". Not
 # the start of a range ("HR 0.5-0.9"), a power of ten or a bracket the grammar could not read. After
@@ -323,7 +344,12 @@ class NameRule:
     label: str
     id: str
     abbreviation: bool  # a case-sensitive short form: may be defined as something else in a document
+    # How the rule is searched for (see _search_plan). Literals one of which the text must hold
+    # (case-folded, or as written for a case-sensitive rule), or None: it always runs.
     literals: Literals | None
+    # Or, for a rule that opens with one of several literals: each literal with its pattern, searched
+    # for where the text holds it; the rule is then tried only where one occurs.
+    openings: tuple[tuple[str, regex.Pattern], ...] | None
 
 
 @dataclass
@@ -343,10 +369,25 @@ class Name:
 def name_rules() -> tuple[NameRule, ...]:
     return tuple(
         NameRule(rule.compiled(), rule.label, rule.id or rule.label, rule.case == "sensitive",
-                 required_literals(rule.pattern))
+                 *_search_plan(rule.pattern, rule.case == "sensitive"))
         for rule in load_rules("effect_measures.jsonl")
         if rule.label not in (MODIFIER, PERCENT_QUANTITY)
     )
+
+
+def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, tuple | None]:
+    """How a name rule is searched for in a text, the cheapest way that finds the same matches.
+    Most rules cannot match a given abstract, and a substring test says so; the text is compared
+    case-folded, or as it is for a case-sensitive rule ("OR" is in fewer texts than "or").
+    - A rule that opens with one of several literals ("\\b(?:rates?|incidences?|...)\\b") the regex
+      engine would try at every position of the text: each opening the text holds is searched for
+      alone and the rule tried only where one occurs (resources.search_openings).
+    - Otherwise the rule runs over a text that holds one of its literals, its lookarounds' too
+      ("=" for "r = 0.4")."""
+    openings = search_openings(pattern, case_sensitive)
+    if openings is not None:
+        return None, openings
+    return required_literals(pattern, lookarounds=True, case_sensitive=case_sensitive), None
 
 
 def _data_pattern(label: str) -> str:
@@ -377,23 +418,56 @@ def _within_group_rules() -> tuple[NameRule, ...]:
 def find_names(text: str, always: bool = False) -> list[Name]:
     """Measure names and NOT_EFFECT names in reading order; where they overlap, the longest. The
     NOT_EFFECT names are looked for only in a text that names a measure (or ``always``)."""
-    folded = fold_for_literals(text)
-    rules = name_rules()
-    measures = _matches(text, folded, [r for r in rules if r.label != "NOT_EFFECT"])
+    searched = _SearchedText(text)
+    measures = _measure_names(searched)
     if not measures and not always:
         return []
-    candidates = measures + _matches(text, folded, [r for r in rules if r.label == "NOT_EFFECT"])
-    candidates += _defined_abbreviations(text, candidates)
-    return _drop_abbreviations_defined_otherwise(text, _longest_first(candidates))
+    return _all_names(searched, measures, _defined_abbreviations(text, measures))
 
 
-def _matches(text: str, folded: str, rules: list[NameRule]) -> list[Name]:
-    # Most rules cannot match a given abstract; their literal prefilters say which.
+def _measure_names(searched: _SearchedText) -> list[Name]:
+    return _matches(searched, [r for r in name_rules() if r.label != "NOT_EFFECT"])
+
+
+def _all_names(searched: _SearchedText, measures: list[Name], defined: list[Name]) -> list[Name]:
+    """The names of a text from its measure names and the abbreviations they define: the NOT_EFFECT
+    names added, overlaps settled."""
+    candidates = measures + _matches(searched, [r for r in name_rules() if r.label == "NOT_EFFECT"]) + defined
+    return _drop_abbreviations_defined_otherwise(searched.text, _longest_first(candidates))
+
+
+class _SearchedText:
+    """A text with what the name rules' substring tests compare: the text itself, and case-folded
+    (made only when a rule asks)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._folded: str | None = None
+
+    def holds(self, literal: str, case_sensitive: bool) -> bool:
+        if case_sensitive:
+            return literal in self.text
+        if self._folded is None:
+            self._folded = fold_for_literals(self.text)
+        return literal in self._folded
+
+
+def _rule_matches(rule: NameRule, searched: _SearchedText) -> Iterable[regex.Match]:
+    text, case_sensitive = searched.text, rule.abbreviation
+    if rule.openings is not None:
+        present = tuple(p for literal, p in rule.openings if searched.holds(literal, case_sensitive))
+        return finditer_at_openings(rule.pattern, present, text) if present else ()
+    if rule.literals is not None and not any(searched.holds(l, case_sensitive) for l in rule.literals):
+        return ()
+    return rule.pattern.finditer(text)
+
+
+def _matches(searched: _SearchedText, rules: list[NameRule]) -> list[Name]:
+    text = searched.text
     return [
         Name(_modified_start(text, m.start(), rule), m.end(), rule.label, rule.id, rule.abbreviation)
         for rule in rules
-        if could_match(rule.literals, folded)
-        for m in rule.pattern.finditer(text)
+        for m in _rule_matches(rule, searched)
         if m.end() > m.start()
     ]
 
@@ -505,22 +579,101 @@ def _interval_end(match: regex.Match) -> int:
     return end
 
 
+# A run of digits: where a number, and so an estimate, can start (see _estimate_matches).
+DIGIT_RUN = regex.compile(r"\d+")
+
+
+def _may_hold_ci_label(searched: _SearchedText) -> bool:
+    """False only where no CI label can be in the text (a cheap test; CI_WORD alone is a slow search)."""
+    return (CI_WORD_CAPITALS.search(searched.text) is not None
+            or any(searched.holds(word, False) for word in CI_WORD_OPENINGS)
+            or CI_AFTER_LEVEL.search(searched.text) is not None)
+
+
+def _estimate_matches(text: str, labels: bool) -> list[regex.Match]:
+    """``list(ESTIMATE.finditer(text))``, found faster (``labels``: False where the text can hold no
+    CI label). The engine would try ESTIMATE at every position of the text, and each try at a number
+    costs microseconds; an estimate starts only at a number (its first digit, or the sign or point
+    before it: "-0.5", ".05", "+.5"), not after a letter, digit or point (VALUE's lookbehinds), and
+    without a label only where a bracketed or listed interval follows in the same sentence."""
+    pattern = ESTIMATE if labels else BARE_ESTIMATE
+    runs = [run.span() for run in DIGIT_RUN.finditer(text)]
+    if not labels:
+        openers = sorted({o for first, _ in runs if (o := _bare_interval_opener(text, first)) is not None})
+        full_stops = [stop.start() for stop in FULL_STOP.finditer(text)]
+    matches = []
+    end = 0
+    for first, last in runs:
+        if not labels and not _bare_interval_may_follow(last, openers, full_stops):
+            continue
+        for start in (first - 2, first - 1, first):
+            if start < end or start < 0 or not _may_start_value(text, start, first):
+                continue
+            match = pattern.match(text, start)
+            if match is not None:
+                matches.append(match)
+                end = match.end()
+    return matches
+
+
+def _may_start_value(text: str, start: int, first_digit: int) -> bool:
+    """Whether a value can start at ``start``, ``first_digit`` being where its digits start: the
+    characters between are a sign and a point in that order, and the one before is no letter,
+    digit, underscore or point (all of them word characters or points to VALUE's lookbehinds)."""
+    if text[start:first_digit] not in ("", "-", "+", ".", "·", "-.", "+.", "-·", "+·"):
+        return False
+    before = text[start - 1] if start > 0 else " "
+    return not (before.isalpha() or before.isdecimal() or before in "_.·")
+
+
+def _bare_interval_opener(text: str, first_digit: int) -> int | None:
+    """Where the bracket, semicolon or comma is that opens a bare interval whose low end's digits
+    start at ``first_digit`` ("(0.44 to 8.13)", ", -0.50-0.82)"): the low end is a sign and a point,
+    each optional, before its digits, and one space may come between (any character is let through
+    here, as a space)."""
+    at = first_digit
+    if at > 0 and text[at - 1] in ".·":
+        at -= 1
+    if at > 0 and text[at - 1] in "-+":
+        at -= 1
+    for opener in (at - 1, at - 2):
+        if opener >= 0 and text[opener] in "([;,":
+            return opener
+    return None
+
+
+def _bare_interval_may_follow(value_digits_end: int, openers: list[int], full_stops: list[int]) -> bool:
+    """Whether a bare interval can follow a value whose first digits end at ``value_digits_end``:
+    its opener comes after them and before the next full stop followed by a space or line break,
+    which neither the value nor its unit nor a change word holds (ESTIMATE_HEAD)."""
+    at = bisect_left(openers, value_digits_end)
+    if at == len(openers):
+        return False
+    stop = bisect_left(full_stops, value_digits_end)
+    return stop == len(full_stops) or openers[at] < full_stops[stop]
+
+
 def find_estimates(text: str) -> list[Estimate]:
     """Every value followed by a confidence interval, labelled or bare, in reading order."""
+    return _find_estimates(_SearchedText(text))
+
+
+def _find_estimates(searched: _SearchedText) -> list[Estimate]:
     estimates = []
-    for match in ESTIMATE.finditer(text):
+    for match in _estimate_matches(searched.text, _may_hold_ci_label(searched)):
+        groups = match.groupdict()  # BARE_ESTIMATE has no label nor level
         try:
             estimates.append(Estimate(
                 start=match.start("value"),
                 end=_interval_end(match),
-                value=_number(match.group("value")),
-                percent=bool(match.group("percent")),
-                low=_number(match.group("low")),
-                high=_number(match.group("high")),
-                level=_level(match.group("level")),
-                labelled=match.group("label") is not None,
-                unit=match.group("unit"),
-                change=match.group("change"),
+                value=_number(groups["value"]),
+                percent=bool(groups["percent"]),
+                low=_number(groups["low"]),
+                high=_number(groups["high"]),
+                level=_level(groups.get("level")),
+                labelled=groups.get("label") is not None,
+                unit=groups["unit"],
+                change=groups["change"],
             ))
         except Unreadable:
             continue
@@ -856,6 +1009,22 @@ class _Linker:
         return None
 
 
+def _may_tie_alone(text: str, name: Name) -> bool:
+    """Whether the linker could tie a measure name to anything in a text without estimates (a value
+    followed by an interval): a lone value after it (link_adjacent), a percentage before it with an
+    interval after it (link_following) or an interval before it with a value after it
+    (link_interval_first). The linker's own tests, without the conditions it adds to them."""
+    for _, pattern in NAME_GAPS:
+        gap = pattern.match(text, name.end)
+        if gap is not None and LONE_VALUE.match(text, gap.end()):
+            return True
+    if VALUE_BEFORE_NAME.search(text, max(0, name.start - 24), name.start) and INTERVAL_AFTER_NAME.match(
+            text, name.end):
+        return True
+    return bool(INTERVAL_FIRST.search(text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
+                and VALUE_IN_BRACKETS.match(text, name.end))
+
+
 def _p_value_for(text: str, effect: Effect, p_values: list[dict], starts: list[int]) -> dict | None:
     """The p-value reported with an effect: right after it, inside it ("OR 2.1 (P = .01; 95% CI
     1.2-3.4)"), or inside its bracket right before it."""
@@ -876,15 +1045,19 @@ def _p_value_for(text: str, effect: Effect, p_values: list[dict], starts: list[i
 def find_effects(text: str, p_values: list[dict] = ()) -> list[Found]:
     """Effect estimates in clean text. ``p_values``: the p-value payloads (start, end, comparator,
     value, threshold) found in the same text; each effect carries the one reported with it."""
-    names = find_names(text)
-    estimates = None
-    if not names:
-        # Without a measure name only a difference told in prose can be an effect.
-        estimates = find_estimates(text)
-        if not any(e.change for e in estimates):
-            return []
-        names = find_names(text, always=True)
-    linker = _Linker(text, names, estimates if estimates is not None else find_estimates(text))
+    searched = _SearchedText(text)
+    measures = _measure_names(searched)
+    # Without a measure name only a difference told in prose can be an effect, and only with a
+    # labelled interval.
+    if not measures and not _may_hold_ci_label(searched):
+        return []
+    estimates = _find_estimates(searched)
+    if not measures and not any(e.change for e in estimates):
+        return []
+    defined = _defined_abbreviations(text, measures)
+    if not estimates and not any(_may_tie_alone(text, name) for name in measures + defined):
+        return []  # the rest of the names (the slowest to find) could tie nothing
+    linker = _Linker(text, _all_names(searched, measures, defined), estimates)
     linker.link_adjacent()
     linker.link_following()
     linker.link_interval_first()

@@ -26,20 +26,24 @@ has them (see nlp/build.py); without them, route words rely on the other ties.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..nlp.spans import DOSES, ENTITIES, ROUTES, Found, doc_text, write_spans
 from ..resources import (
     Literals,
+    Rule,
+    finditer_at_openings,
     fold_for_literals,
     load_rules,
+    opening_literals,
     required_literals,
+    search_openings,
 )
 
 # How a rule's matches are taken (routes.jsonl's labels).
@@ -63,6 +67,18 @@ class RouteRule:
     kind: str
     # One of these (case-folded) is in every match; a text holding none is not searched.
     literals: Literals | None = None
+    # For a rule that opens with one of several literals ("\\bintravenous\\b|\\bparenteral\\b"), each
+    # (as compared) with its pattern: searched for where the text holds it, the rule tried only where
+    # one occurs (resources.search_openings); None: the rule runs over the text.
+    openings: tuple[tuple[str, regex.Pattern], ...] | None = None
+    case_sensitive: bool = False
+
+    def finditer(self, text: str, folded: str) -> Iterable[regex.Match]:
+        if self.openings is None:
+            return self.pattern.finditer(text)
+        compared = text if self.case_sensitive else folded
+        present = tuple(p for literal, p in self.openings if literal in compared)
+        return finditer_at_openings(self.pattern, present, text) if present else ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,26 @@ class RouteVocabulary:
     # route_of_phrase's answers: the same long forms ("intravenous", "intrathecally") come back in
     # document after document, and each costs a try of every rule.
     _phrase_routes: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def rules_to_run(self, present: frozenset[str]) -> list[tuple[int, RouteRule]]:
+        """The rules (with their places) whose prefilter the present literals pass, in order: a
+        text holds few literals, so they name the rules rather than each rule testing its own."""
+        places = set(self._unfiltered_rules)
+        for literal in present:
+            places.update(self._rules_by_literal.get(literal, ()))
+        return [(place, self.rules[place]) for place in sorted(places)]
+
+    @cached_property
+    def _rules_by_literal(self) -> dict[str, tuple[int, ...]]:
+        places: dict[str, list[int]] = {}
+        for place, rule in enumerate(self.rules):
+            for literal in rule.literals or ():
+                places.setdefault(literal, []).append(place)
+        return {literal: tuple(p) for literal, p in places.items()}
+
+    @cached_property
+    def _unfiltered_rules(self) -> tuple[int, ...]:
+        return tuple(place for place, rule in enumerate(self.rules) if rule.literals is None)
 
     def present_literals(self, folded: str) -> frozenset[str]:
         """The rules' literals that occur in the folded text. A substring search costs a scan of
@@ -140,11 +176,12 @@ def route_vocabulary() -> RouteVocabulary:
         return tuple((*r.id.split(">"), r.compiled()) for r in rules if r.label == label)
 
     route_rules = tuple(
-        RouteRule(r.compiled(), r.id, KIND_OF_LABEL[r.label], required_literals(r.pattern))
+        RouteRule(r.compiled(), r.id, KIND_OF_LABEL[r.label], _prefilter(r),
+                  search_openings(r.pattern, r.case == "sensitive"), r.case == "sensitive")
         for r in rules
         if r.label in KIND_OF_LABEL
     )
-    look_alikes = tuple((r.compiled(), required_literals(r.pattern)) for r in rules if r.label == "NOT_ROUTE")
+    look_alikes = tuple((r.compiled(), _prefilter(r)) for r in rules if r.label == "NOT_ROUTE")
     gates: dict[str, set[str]] = {}
     for literals in [r.literals for r in route_rules] + [literals for _, literals in look_alikes]:
         for literal in literals or ():
@@ -176,6 +213,23 @@ def route_vocabulary() -> RouteVocabulary:
     )
 
 
+def _prefilter(rule: Rule) -> Literals | None:
+    """The literals a text must hold (one of them) for ``rule`` to match in it, or None: it always
+    runs. A case-sensitive abbreviation with one literal ("\\bIV\\b") has none: its folded literal
+    ("iv") is in most texts, and the engine finds the abbreviation itself as fast as a prefilter
+    would. Where every match opens with one of a few literals of four or more characters, those:
+    "intra" opens each of the intra-* rules, whose longest literals ("arterial", "articular", ...)
+    would each cost a search of every text; otherwise the literals every match holds
+    (resources.required_literals)."""
+    literals = required_literals(rule.pattern)
+    if rule.case == "sensitive":
+        return None if literals is not None and len(literals) == 1 else literals
+    openings = opening_literals(rule.pattern)
+    if openings and min(map(len, openings)) >= 4:
+        return frozenset(fold_for_literals(o) for o in openings)
+    return literals
+
+
 # Abbreviations in a run such as "IM+IT", "IM or IT", "IT/IM" share their evidence.
 ABBREVIATION_JOINER = regex.compile(r" ?(?:\+|/|,|or|and) ?")
 # How far back a cue ("transplanted by IM+IT") may stand before an abbreviation.
@@ -198,6 +252,8 @@ HEAD_WORDS = 6
 # A sentence ends at ".", "!" or "?" before a capital, at a line break, and a clause at ";" or ":".
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])|\n|(?<=[a-z)\]])\.(?=[A-Z][A-Za-z]+ ?:)")
 CLAUSE_END = regex.compile(r"[;:]")
+# A title marked as such: "TITLE: Drug X in asthma".
+TITLE_HEADING = regex.compile(r"\s*TITLE\s*:\s*")
 # The words after a route word, one at a time: separated by a space, hyphen or slash.
 # A point inside a word ("0.5", "i.v") is kept; one after it ends the phrase.
 NEXT_WORD = regex.compile(r"[ /-]+(?P<word>[^\s,;:.()\[\]/-]+(?:\.[^\s,;:.()\[\]/-]+)*)")
@@ -258,6 +314,7 @@ class _Document:
         self.doses = sorted(doses, key=lambda d: d[0])
         self.dose_starts = [d[0] for d in self.doses]
         self.dose_ends = sorted(d[1] for d in self.doses)
+        self._background_cues: dict[tuple[int, int], str | None] = {}
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -280,7 +337,7 @@ class _Document:
         """The end of the first sentence, or of the text before the first heading in it (a title
         without a full stop: "Drug X in asthma BACKGROUND ...")."""
         start, end = self.sentences[0]
-        heading = regex.match(r"\s*TITLE\s*:\s*", self.text)
+        heading = TITLE_HEADING.match(self.text)
         if heading and end - start < 12:  # "TITLE:" split off as a sentence of its own
             end = self.sentences[1][1] if len(self.sentences) > 1 else end
         begin = heading.end() if heading else 0
@@ -339,14 +396,25 @@ class _Document:
         None where it is the study's."""
         if self.in_title(position):
             return None
-        start, end = self.sentence(position)
-        if self.vocabulary.background_other_studies.search(self.text, start, end):
-            return OTHER_STUDY
-        if self.vocabulary.background_known.search(self.text, start, end):
-            return BACKGROUND
+        cue = self._background_cue(self.sentence(position))
+        if cue is not None:
+            return cue
         if any(s <= position < e for s, e in self.background_sections):
             return BACKGROUND
         return None
+
+    def _background_cue(self, sentence: tuple[int, int]) -> str | None:
+        """The background cues of a sentence, searched for once: each of its route words and, for
+        study_interventions, each sentence with a verb of giving asks."""
+        if sentence not in self._background_cues:
+            start, end = sentence
+            cue = None
+            if self.vocabulary.background_other_studies.search(self.text, start, end):
+                cue = OTHER_STUDY
+            elif self.vocabulary.background_known.search(self.text, start, end):
+                cue = BACKGROUND
+            self._background_cues[sentence] = cue
+        return self._background_cues[sentence]
 
     def entity_at(self, position: int) -> _Entity | None:
         """The entity covering ``position``, if any."""
@@ -618,22 +686,50 @@ def find_routes(
     detector found. ``entities``: (start, end, label) of the lexicon's entities. ``doses``:
     (start, end, (start, end) of its intervention or None) of each amount found.
     """
+    found = _rule_matches(text, abbreviations)
+    return _routes(text, found, abbreviations, entities, doses) if found is not None else []
+
+
+@dataclass
+class _RuleMatches:
+    """The matches of the route rules in a text, and the routes its abbreviations are defined as."""
+
+    defined: dict[str, str | None]  # short form -> route it abbreviates, or None for a non-route definition
+    matches: list[tuple[int, RouteRule, regex.Match]]  # (the rule's place in the vocabulary, rule, match)
+    present: frozenset[str]  # the rules' literals the text holds
+
+
+def _rule_matches(text: str, abbreviations: Sequence[tuple[int, int, str]]) -> _RuleMatches | None:
+    """None where the text can hold no route: no rule matches and no abbreviation is defined as one."""
     vocabulary = route_vocabulary()
-    defined = {}  # short form -> route it abbreviates, or None for a non-route definition
+    defined = {}
     for start, end, long_form in abbreviations:
         defined[text[start:end]] = vocabulary.route_of_phrase(long_form)
 
     # Most rules cannot match a given abstract; their literal prefilters say which (see resources).
-    present = vocabulary.present_literals(fold_for_literals(text))
+    folded = fold_for_literals(text)
+    present = vocabulary.present_literals(folded)
     matches = [
         (order, rule, match)
-        for order, rule in enumerate(vocabulary.rules)
-        if rule.literals is None or not rule.literals.isdisjoint(present)
-        for match in rule.pattern.finditer(text)
+        for order, rule in vocabulary.rules_to_run(present)
+        for match in rule.finditer(text, folded)
         if match.start() != match.end()
     ]
     if not matches and not any(route for route in defined.values()):
-        return []
+        return None
+    return _RuleMatches(defined, matches, present)
+
+
+def _routes(
+    text: str,
+    found: _RuleMatches,
+    abbreviations: Sequence[tuple[int, int, str]],
+    entities: Sequence[tuple[int, int, str]],
+    doses: Sequence[tuple[int, int, tuple[int, int] | None]],
+) -> list[Found]:
+    """The routes among a text's rule matches (find_routes)."""
+    vocabulary = route_vocabulary()
+    defined, matches, present = found.defined, found.matches, found.present
     # The look-alikes only veto, so they are searched for only where there is something to veto.
     vetoed = [
         (m.start(), m.end())
@@ -716,12 +812,21 @@ class RouteExtractor:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
         abbreviations = []
         if Doc.has_extension("abbreviations"):
             for short in doc._.abbreviations:
                 long_form = short._.long_form
                 if long_form is not None:
+                    # A Span's text sliced from the doc's (str(span) joins it from its tokens); a
+                    # serializable detector leaves the text itself.
+                    if isinstance(long_form, Span):
+                        long_form = text[long_form.start_char:long_form.end_char]
                     abbreviations.append((short.start_char, short.end_char, str(long_form)))
+        found = _rule_matches(text, abbreviations)
+        if found is None:  # most abstracts: the entities and amounts need not be read off the doc
+            write_spans(doc, self.spans_key, [])
+            return doc
         entities = [(s.start_char, s.end_char, s.label_) for s in doc.spans[ENTITIES]] if ENTITIES in doc.spans else []
         doses = []
         for span in doc.spans[DOSES] if DOSES in doc.spans else ():
@@ -729,7 +834,7 @@ class RouteExtractor:
             intervention = values.get("intervention")
             doses.append((values.get("start", span.start_char), values.get("end", span.end_char),
                           (intervention["start"], intervention["end"]) if intervention else None))
-        write_spans(doc, self.spans_key, find_routes(doc_text(doc), abbreviations, entities, doses))
+        write_spans(doc, self.spans_key, _routes(text, found, abbreviations, entities, doses))
         return doc
 
 
