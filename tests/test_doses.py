@@ -12,10 +12,13 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import trialfacts
 from trialfacts.reading.clean import Cleaner
 from trialfacts.extractors.doses import find_doses, make_dose_extractor  # noqa: F401  (registers the factory)
 from trialfacts.records.models import Dose
 from trialfacts.nlp.spans import DOSES, ENTITIES, read_spans
+
+from support import load_cases
 
 
 def _doses(text, interventions=()):
@@ -497,6 +500,49 @@ def test_intervention_through_the_pipeline(extractor, raw, expected):
     for dose in record.doses:
         if dose.intervention:
             assert raw[dose.intervention.start:dose.intervention.end] == dose.intervention.text
+
+
+# A table written apart from the tests above, in the styles trial abstracts and registry entries use
+# (oncology regimens, paediatric mg/kg, insulin and vaccine units, IU, Gy and cGy, cell products,
+# fixed-dose combinations, ranges, lists, rates, loading and titration, registry "Drug:" lines), and
+# amounts that are no doses (levels, baseline values, results, rescue and background doses,
+# strengths per tablet or %). Raw text in, record out. Each case: [span, value, value_max, spread,
+# unit, intervention name]; names compared as GOLD.md scores them (one word sequence inside the other).
+STYLES = load_cases("doses_styles.jsonl")
+NAME_BREAK = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+def _name_words(name):
+    return tuple(w for w in NAME_BREAK.split(name.lower()) if w)
+
+
+def _same_name(predicted, expected, text=""):
+    """GOLD.md's name match: one word sequence inside the other, or one defined as the other's
+    abbreviation in the text ("hydroxychloroquine (HCQ)")."""
+    if predicted is None or expected is None:
+        return predicted is expected
+    shorter, longer = sorted((_name_words(predicted), _name_words(expected)), key=len)
+    if any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1)):
+        return True
+    lowered = text.lower()
+    return any(f"{a} ({b})".lower() in lowered for a, b in ((predicted, expected), (expected, predicted)))
+
+
+def _style_doses(text):
+    return [[d.text, d.value, d.value_max, d.spread, d.unit, d.intervention.text if d.intervention else None]
+            for d in trialfacts.extract(text).doses]
+
+
+@pytest.mark.parametrize("case", STYLES, ids=lambda c: c["text"][:60])
+def test_dose_styles(case):
+    found = _style_doses(case["text"])
+    expected = case["expect"]
+    assert [d[:5] for d in found] == [e[:5] for e in expected]
+    assert all(_same_name(d[5], e[5], case["text"]) for d, e in zip(found, expected)), (found, expected)
+
+
+def test_the_styles_table_holds_enough_cases():
+    assert len([c for c in STYLES if c["expect"]]) >= 120 and len([c for c in STYLES if not c["expect"]]) >= 40
 
 
 def _as_model_values(values, text, to_raw=None):

@@ -10,14 +10,19 @@ A dose's intervention is one mention of a name: the one the amount is attached t
   INN stem ("-mab", "-vir", "-caine") and words before a salt ("Ozagrel Hydrochloride");
 - abbreviations the document defines for one of those, or for a product ("Shenfu Injection (SFI)");
 - the counted cell noun of a cell dose ("10^7 BCG organisms", "2 millions of BMSC");
+- development codes anywhere in the text ("AZD9291", "MK-3475", "BNT162b2");
 - a token shaped like a product code ("HYNR-CS-Allo", "somatostatin-UCB", "E2") standing right next
   to an amount; once tied to a dose this way, its other mentions are names too.
 
-Resolution, per dose: the attached name ("of X" after the amount first, then a name right before it,
-the unit's own cell noun, a name right after it); names listed before amounts marked "respectively",
-in order; the name of an amount it is joined to ("captopril (12.5 mg and 25 mg)", "5 mg and 10 mg of
-X"); else the closest name before it (a cell product for a cell dose where there is one); else the
-first name after it in its clause. Placebo, vehicle and saline are taken only where attached.
+Resolution, per dose: the attached name ("of X" after the amount, or a name after it inside the bracket
+the amount opens, first; then a name right before it, the unit's own cell noun, a name right after it);
+names listed before amounts marked "respectively", in order, and the drugs of a fixed-dose combination
+before its amounts ("sitagliptin/metformin 50/1000 mg"); the name of an amount it is joined to
+("captopril (12.5 mg and 25 mg)", "5 mg and 10 mg of X"); else the closest name before it (a cell
+product for a cell dose where there is one); else the first name after it in its clause. Placebo,
+vehicle and saline are taken only where attached. The names are built once per document, on first use
+(DocumentNames): doses.py asks whether a name stands right before an amount that the words before it
+would make a measured level.
 """
 
 from __future__ import annotations
@@ -82,6 +87,8 @@ class _Words:
     forms: str  # FORM alternation, for the gaps
     product_head: regex.Pattern
     not_name: regex.Pattern  # NOT_NAME, matched against a whole token
+    code: regex.Pattern  # DRUG_CODE, searched in the text
+    not_code: frozenset  # NOT_CODE: capitals that make a code-shaped token no name
 
 
 def _alternation(rules: Iterable) -> str:
@@ -94,6 +101,7 @@ def _literals(rules: Iterable) -> list[str]:
 
 
 LETTERS = regex.compile(r"[^\W\d_]+")
+LEADING_LETTERS = regex.compile(r"[^\W\d_]*")
 
 
 @lru_cache(maxsize=None)
@@ -134,6 +142,8 @@ def _words() -> _Words:
         forms=_alternation(by_label["FORM"]),
         product_head=regex.compile(rf"{NO_FULLCASE}\b(?:{_alternation(by_label['PRODUCT_HEAD'])})\b", flags),
         not_name=regex.compile(rf"(?:{_alternation(by_label['NOT_NAME'])})", regex.V1),
+        code=regex.compile(_alternation(by_label["DRUG_CODE"]), regex.V1),
+        not_code=frozenset(word for rule in by_label.get("NOT_CODE", ()) for word in rule.pattern.split("|")),
     )
 
 
@@ -169,8 +179,10 @@ def _has_stem(word: str, words: _Words) -> bool:
 
 # Words of two letters or more: what the lists are looked up for where no tokens are given.
 WORD = re.compile(r"[^\W\d_]{2,}")
-# The word before a salt: "Ozagrel Hydrochloride", "formoterol fumarate".
+# The word before a salt: "Ozagrel Hydrochloride", "formoterol fumarate". Not a verb form ("received
+# sodium bicarbonate", "containing potassium"): no drug name ends in -ed or -ing.
 WORD_BEFORE = regex.compile(r"(?<![\w-])([^\W\d_][\w-]{2,30}) $")
+VERB_FORM = ("ed", "ing")
 RULE_WINDOW = 40  # characters a NAME or COMPARATOR match may reach from the word that starts it
 
 
@@ -208,7 +220,8 @@ def word_names(text: str, words_at: Iterable[tuple[int, str]] | None = None) -> 
             found.add(Name(at, at + len(word)))
         if kind & SALT:
             before = WORD_BEFORE.search(text, max(0, at - 33), at)
-            if before and before.group(1).lower() not in words.not_before_salt:
+            word_before = before.group(1).lower() if before else ""
+            if before and word_before not in words.not_before_salt and not word_before.endswith(VERB_FORM):
                 found.add(Name(before.start(1), at + len(word)))
         for index in starts:
             rules.setdefault(index, []).append(at)
@@ -219,10 +232,35 @@ def word_names(text: str, words_at: Iterable[tuple[int, str]] | None = None) -> 
         for low, high in spans:
             for match in rule.pattern.finditer(text, low, high):
                 found.add(Name(match.start(), match.end(), comparator=rule.comparator))
+    found.update(_code_names(text, words))
     return sorted(found)
 
 
+# Where a development code may stand: a capital, maybe a hyphen, three digits ("AZD9291", "MK-0869",
+# "mRNA-1273"). Searching for this first is twenty times faster than for the codes themselves.
+CODE_HINT = regex.compile(r"[A-Z]-?\d{3}")
+CODE_LEAD = 5  # how far before its hint a code may start: four more capitals ("ABCDE-123") or "mRN"
+
+
+def _code_names(text: str, words: _Words) -> set[Name]:
+    found = set()
+    last_end = -1
+    for hint in CODE_HINT.finditer(text):
+        for start in range(max(0, hint.start() - CODE_LEAD, last_end), hint.start() + 1):
+            match = words.code.match(text, start)
+            if match:
+                last_end = match.end()
+                if LEADING_LETTERS.match(match.group()).group() not in words.not_code:
+                    found.add(Name(match.start(), match.end()))
+                break
+    return found
+
+
 # --- Gaps between a name and its amount ---------------------------------------------------------
+
+
+# A formulation strength between a name and its amount: "bupivacaine 0.5% 20 mL", "20 mL of 0.9% saline".
+STRENGTH = r"\d{1,3}(?:\.\d{1,3})? ?%"
 
 
 @lru_cache(maxsize=None)
@@ -231,7 +269,7 @@ def _gaps() -> tuple[regex.Pattern, ...]:
     # "riluzole 50 mg", "captopril (12.5 mg", "amlodipine, 5 mg", "ketamine at a dose of 0.15 mg/kg",
     # "LA depot 3.75 mg", "HYNR-CS-Allo inj., 0.25 x 10^6 cells/kg".
     before = (
-        rf"(?: (?:{forms})(?!\w)){{0,2}}"
+        rf"(?: (?:{forms})(?!\w)){{0,2}}(?: {STRENGTH})?"
         r" ?[,:(]? ?(?:(?:was |were )?(?:given |administered |infused |injected )?(?:at|in|with) )?(?:an? )?"
         r"(?:(?:daily|total|single|initial|fixed|oral|intravenous|mean|starting|maintenance|loading) )?"
         r"(?:doses? (?:of )?)?\(?"
@@ -241,7 +279,7 @@ def _gaps() -> tuple[regex.Pattern, ...]:
     # belongs to the next amount, and no gap crosses a sentence end.
     word = (
         r"(?!(?:and|or|vs|versus|to|with|in|for|plus|at|on|from|by|per|was|were|is|are|than|followed|then"
-        r"|each|every|patients?|subjects?|groups?|arms?)\b)(?:\w{1,3}(?:\.\w{1,3})+\.?|[\w%-]{1,25})"
+        rf"|each|every|patients?|subjects?|groups?|arms?)\b)(?:{STRENGTH}|\w{{1,3}}(?:\.\w{{1,3}})+\.?|[\w%-]{{1,25}})"
     )
     after = rf" ?\)? ?(?:(?:doses?|dosages?) )?(?:of )?(?:{word} ){{0,3}}"
     flags = regex.V1 | regex.IGNORECASE
@@ -257,6 +295,9 @@ def _gaps() -> tuple[regex.Pattern, ...]:
 OF_AFTER = regex.compile(r" ?\)? ?(?:(?:doses?|dosages?) )?of ", regex.I)
 # Where a name after the amount stops being one it can take: the end of its sentence or clause.
 CLAUSE_END = regex.compile(r"[.!?](?=\s+[A-Z(])|\n|;")
+# How far after a dose its clause is read for a name: longer than the clauses of abstracts, and a bound,
+# so that a text with no sentence end (a page flattened to one line) is not read to its end for each dose.
+CLAUSE_REACH = 400
 
 
 # --- The document's names ---------------------------------------------------------------------
@@ -332,12 +373,16 @@ class _Names:
         return None
 
 
+# An amount that opens a bracket: what follows it inside the bracket is its own phrase ("intravenous
+# iron (1000 mg ferric derisomaltose)"), and names the drug more closely than the name before the bracket.
+OPENS_BRACKET = regex.compile(r"[(\[] ?$")
+
+
 def _attached(text: str, tie: DoseTie, names: _Names) -> Name | None:
     gap_before, gap_after = _gaps()[:2]
     after = [n for n in names.after(tie.end) if gap_after.fullmatch(text, tie.end, n.start)]
-    of_after = [n for n in after if OF_AFTER.match(text, tie.end)]
-    if of_after:
-        return min(of_after, key=lambda n: (n.start, -n.end))
+    if after and (OF_AFTER.match(text, tie.end) or OPENS_BRACKET.search(text, max(0, tie.start - 2), tie.start)):
+        return min(after, key=lambda n: (n.start, -n.end))
     before = [n for n in names.before(tie.start) if gap_before.fullmatch(text, n.end, tie.start)]
     if before:
         return max(before, key=lambda n: (n.end, -n.start))
@@ -392,11 +437,12 @@ LIST_GAP = regex.compile(r",? (?:and|or) |, ?| ?/ ?", regex.I)
 SENTENCE_START = regex.compile(r".*(?:[.!?] (?=[A-Z(])|;|\n)", regex.S)
 
 
-def _runs(text: str, ties: Sequence[DoseTie], ordered: list[int]) -> list[list[int]]:
-    """The doses in runs of amounts joined by commas or conjunctions, in reading order."""
+def _runs(text: str, ties: Sequence[DoseTie], ordered: list[int],
+          joiner: regex.Pattern = JOINED_AMOUNTS) -> list[list[int]]:
+    """The doses in runs of amounts joined by ``joiner`` (commas or conjunctions), in reading order."""
     runs = [[ordered[0]]]
     for previous, current in zip(ordered, ordered[1:]):
-        if JOINED_AMOUNTS.fullmatch(text, ties[previous].found.end, ties[current].found.start):
+        if joiner.fullmatch(text, ties[previous].found.end, ties[current].found.start):
             runs[-1].append(current)
         else:
             runs.append([current])
@@ -432,39 +478,163 @@ def _pair_respectively(text: str, ties: Sequence[DoseTie], ordered: list[int], c
                 chosen[index] = name
 
 
-def resolve(
-    text: str,
-    ties: Sequence[DoseTie],
-    entities: Iterable[tuple[int, int, str]] = (),
-    abbreviations: Iterable[tuple[int, int, int, int]] = (),
-    not_names: Iterable[tuple[int, int]] = (),
-    words_at: Iterable[tuple[int, str]] | None = None,
-) -> None:
-    """Set each dose's ``intervention`` ({"start", "end"} in the text, or None).
+class DocumentNames:
+    """A document's names, built on first use: where no amount needs one, the word lists are never read.
 
     ``entities``: (start, end, label) of the lexicon's DRUG and CELL_PRODUCT mentions;
     ``abbreviations``: (start, end, long_start, long_end) of each short form the document defines;
     ``not_names``: spans that are never names (the lexicon's DISEASE and OUTCOME_SCALE mentions);
     ``words_at``: (start, word) of the text's words, where the caller has them (see word_names).
-    """
+    Any of them may be a generator: it is read once, on first use."""
+
+    def __init__(
+        self,
+        text: str,
+        entities: Iterable[tuple[int, int, str]] = (),
+        abbreviations: Iterable[tuple[int, int, int, int]] = (),
+        not_names: Iterable[tuple[int, int]] = (),
+        words_at: Iterable[tuple[int, str]] | None = None,
+    ):
+        self.text = text
+        self._sources = (entities, abbreviations, not_names, words_at)
+        self._entities: list[tuple[int, int, str]] | None = None  # sorted by end
+        self._names: _Names | None = None
+        self._not_codes: _Names | None = None
+
+    @property
+    def entities(self) -> list[tuple[int, int, str]]:
+        if self._entities is None:
+            self._entities = sorted(self._sources[0], key=lambda entity: entity[1])
+        return self._entities
+
+    @property
+    def names(self) -> _Names:
+        if self._names is None:
+            self._build()
+        return self._names
+
+    @property
+    def not_codes(self) -> _Names:
+        """Spans no product code may come from: diseases, scales, and abbreviations of anything else."""
+        if self._not_codes is None:
+            self._build()
+        return self._not_codes
+
+    def _build(self) -> None:
+        text = self.text
+        _, abbreviations, not_names, words_at = self._sources
+        lexicon = [Name(s, e, label == "CELL_PRODUCT") for s, e, label in self.entities]
+        names = _Names(lexicon + word_names(text, words_at))
+        excluded = list(not_names)
+        head = _words().product_head
+        for short_start, short_end, long_start, long_end in abbreviations:
+            if not _is_abbreviation(text, short_start, short_end, long_start, long_end):
+                continue
+            inside = names.overlapping(long_start, long_end)
+            if inside or head.search(text, long_start, long_end):
+                cell = any(n.cell for n in inside) or "cell" in text[long_start:long_end].lower()
+                comparator = bool(inside) and all(n.comparator for n in inside)
+                names.add(Name(short_start, short_end, cell, comparator))
+                if not inside:
+                    names.add(Name(long_start, long_end, cell))
+            else:
+                excluded.append((short_start, short_end))
+        self._names = names
+        self._not_codes = _Names(Name(s, e) for s, e in excluded)
+
+    def named_before(self, start: int) -> bool:
+        """Whether a drug's name stands right before an amount starting at ``start`` ("with liraglutide
+        1.8 mg", "paclitaxel at 175 mg/m2"): the amount is then that drug's dose, whatever measured
+        quantity the clause spoke of before ("HbA1c fell by 1.1% with liraglutide 1.8 mg"). Only the
+        lexicon's names and words with a drug stem or shaped as a development code are looked at: building
+        all of a document's names for each level measured in an abstract without doses would cost more
+        than the rest of the extractor."""
+        text, gap_before = self.text, _gaps()[0]
+        low = max(0, start - _Names.REACH)
+        ends = [end for end in (entity[1] for entity in self.entities) if low <= end <= start]
+        if any(gap_before.fullmatch(text, end, start) for end in ends):
+            return True
+        # The gap holds at most a few words (forms, "was given at a daily dose of").
+        for word in reversed(list(TOKEN.finditer(text, low, start))[-GAP_WORDS:]):
+            if _is_drug_word(word.group()) and gap_before.fullmatch(text, word.end(), start):
+                return True
+        return False
+
+
+GAP_WORDS = 10
+# A word as named_before reads it: letters, digits and hyphens ("liraglutide", "AZD9291", "MK-3475").
+TOKEN = regex.compile(r"[^\W_][\w-]*")
+
+
+def _is_drug_word(word: str) -> bool:
+    words = _words()
+    if _word_kind(word)[0] & STEM:
+        return True
+    code = words.code.fullmatch(word)
+    return bool(code) and LEADING_LETTERS.match(word).group() not in words.not_code
+
+
+def _is_abbreviation(text: str, short_start: int, short_end: int, long_start: int, long_end: int) -> bool:
+    """Whether the detector's pair defines a name. Not where the short form stands inside its own long
+    form, is all lower case (a unit: "(50 mg elemental zinc)" read as "mg" for "mg elemental zinc"; names
+    abbreviated are written with a capital: "TXA", "AmB") or is a route, frequency or statistic ("IV")."""
+    short = text[short_start:short_end]
+    if long_start <= short_start < long_end or short.islower():
+        return False
+    return not _words().not_name.fullmatch(short)
+
+
+# The drugs of one name that holds a combination: the runs between its "/" and "-".
+COMBINED_NAME_PARTS = regex.compile(r"[^/\s-](?:[^/-]*[^/\s-])?")
+# Between the amounts of a fixed-dose combination ("50/1000 mg", "400 mg/100 mg") and between the names
+# of its drugs ("sitagliptin/metformin", "amoxicillin-clavulanate").
+COMBINED_AMOUNTS = regex.compile(r" ?/ ?")
+COMBINED_NAMES = regex.compile(r" ?[/-] ?")
+
+
+def _combination_names(text: str, first_start: int, count: int, names: _Names) -> list[Name] | None:
+    """The ``count`` names of a combination written right before its amounts, in order: separate names
+    joined by "/" or "-", or one name holding them ("lopinavir/ritonavir"), split at its joiners."""
+    gap_before = _gaps()[0]
+    attached = [n for n in names.before(first_start) if gap_before.fullmatch(text, n.end, first_start)]
+    if not attached:
+        return None
+    # The last name first, the shortest one ending there ("ritonavir" before "lopinavir/ritonavir").
+    listed = [max(attached, key=lambda n: (n.end, n.start))]
+    while len(listed) < count:
+        joined = [n for n in names.before(listed[0].start)
+                  if n.end <= listed[0].start and COMBINED_NAMES.fullmatch(text, n.end, listed[0].start)]
+        if not joined:
+            break
+        listed.insert(0, max(joined, key=lambda n: (n.end, n.start)))
+    if len(listed) == count:
+        return listed
+    whole = max(attached, key=lambda n: (n.end, -n.start))
+    parts = [m for m in COMBINED_NAME_PARTS.finditer(text, whole.start, whole.end)]
+    if len(parts) == count:
+        return [Name(m.start(), m.end()) for m in parts]
+    return None
+
+
+def _pair_combinations(text: str, ties: Sequence[DoseTie], ordered: list[int], chosen: list, names: _Names) -> None:
+    for run in _runs(text, ties, ordered, COMBINED_AMOUNTS):
+        if len(run) < 2:
+            continue
+        listed = _combination_names(text, ties[run[0]].found.start, len(run), names)
+        if listed:
+            for index, name in zip(run, listed):
+                chosen[index] = name
+
+
+def resolve(text: str, ties: Sequence[DoseTie], document: DocumentNames) -> None:
+    """Set each dose's ``intervention`` ({"start", "end"} in the text, or None)."""
     if not ties:
         return
-    names = _Names([Name(s, e, label == "CELL_PRODUCT") for s, e, label in entities] + word_names(text, words_at)
-                   + [tie.own for tie in ties if tie.own is not None])
-    # Spans no product code may come from: diseases, scales, and abbreviations of anything else.
-    excluded = list(not_names)
-    head = _words().product_head
-    for short_start, short_end, long_start, long_end in abbreviations:
-        inside = names.overlapping(long_start, long_end)
-        if inside or head.search(text, long_start, long_end):
-            cell = any(n.cell for n in inside) or "cell" in text[long_start:long_end].lower()
-            comparator = bool(inside) and all(n.comparator for n in inside)
-            names.add(Name(short_start, short_end, cell, comparator))
-            if not inside:
-                names.add(Name(long_start, long_end, cell))
-        else:
-            excluded.append((short_start, short_end))
-    not_codes = _Names(Name(s, e) for s, e in excluded)
+    names = document.names
+    for tie in ties:
+        if tie.own is not None:
+            names.add(tie.own)
+    not_codes = document.not_codes
 
     chosen = []
     codes = _CodeMentions(text)
@@ -481,6 +651,7 @@ def resolve(
 
     ordered = sorted(range(len(ties)), key=lambda i: (ties[i].found.start, ties[i].found.end))
     _pair_respectively(text, ties, ordered, chosen, names)
+    _pair_combinations(text, ties, ordered, chosen, names)
     # Amounts joined to one that has a name share it, forwards, then backwards.
     for run in _runs(text, ties, ordered):
         for previous, current in zip(run, run[1:]):
@@ -494,6 +665,7 @@ def resolve(
         if name is None:
             name = names.closest_before(tie.start, tie.cells)
         if name is None:
-            clause_end = CLAUSE_END.search(text, tie.end)
-            name = names.first_after(tie.end, clause_end.start() if clause_end else len(text))
+            reach = min(len(text), tie.end + CLAUSE_REACH)
+            clause_end = CLAUSE_END.search(text, tie.end, reach)
+            name = names.first_after(tie.end, clause_end.start() if clause_end else reach)
         tie.found.values["intervention"] = None if name is None else {"start": name.start, "end": name.end}

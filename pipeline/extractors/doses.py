@@ -4,17 +4,24 @@ The grammar is one or more amounts (a quantity, a range "1-2", or a spread "15 �
 unit written once, composed from the shared number pieces. Units and their per-denominators come
 from patterns/units.json and are normalized to GOLD.md's names ("mg per day" -> "mg/day",
 "ml min (-1) kg (-1)" -> "mL/min/kg"). A power of ten or "million" applies to every number before it
-("15 ± 4.5 × 10^6" -> 1.5e7 ± 4.5e6), and a converted unit its factor ("4000 rads" -> 40 Gy). Amounts
-in a unit of concentration ("mg/dL", "ng ml (-1)") are levels measured in participants and never doses;
-so are amounts whose context says so (words in patterns/dose_context.jsonl: "serum creatinine 1.2 mg",
-"blood loss 300 mL", "20 micrograms/puff", "Mean total doses ... were"). How often a dose is given is
-read from patterns/dose_frequencies.jsonl; which intervention it is of, by dose_interventions, from the
-lexicon's entities, the word lists and the text around the amount ("riluzole 50 mg", "50 mg of
-riluzole", "vitamin D3 (50,000 IU)", the closest name before it).
+("15 ± 4.5 × 10^6" -> 1.5e7 ± 4.5e6), and a converted unit its factor ("4000 rads" -> 40 Gy). Besides:
+a combination with its unit twice ("400 mg/100 mg"), numbers chained by "to" ("from 0.1 to 0.3 to
+1.0 mg/kg") and amounts in words ("one gram").
+
+Amounts in a unit of concentration ("mg/dL", "ng ml (-1)") are levels measured in participants and never
+doses. The words around the others decide (patterns/dose_context.jsonl): a level or a measure before the
+amount ("serum creatinine 1.2 mg", "blood loss 300 mL") makes it no dose, unless a word of giving follows
+that word or an intervention's name stands right before the amount ("HbA1c fell by 1.1% with
+liraglutide 1.8 mg"); what the study did not give is never a dose ("Mean total doses ... were", rescue
+treatment, earlier studies), nor a strength per unit ("20 micrograms/puff") or a sample ("5 mL blood
+sample"). How often a dose is given is read from patterns/dose_frequencies.jsonl; which intervention it
+is of, by dose_interventions, from the lexicon's entities, the word lists and the text around the
+amount ("riluzole 50 mg", "50 mg of riluzole", "vitamin D3 (50,000 IU)", the closest name before it).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +35,7 @@ from spacy.tokens import Doc
 
 from ..nlp.spans import DOSES, ENTITIES, Found, doc_text, write_spans
 from ..resources import Literals, could_match, fold_for_literals, load_mapping, load_rules, required_literals
-from .dose_interventions import DoseTie, Name, is_listed_word, resolve, word_starts
+from .dose_interventions import DocumentNames, DoseTie, Name, is_listed_word, resolve, word_starts
 from .numbers import (
     DECIMAL,
     E_NOTATION,
@@ -41,6 +48,8 @@ from .numbers import (
     TIMES,
     decimal_value,
     power_of_ten_exponent,
+    spelled_number_pattern,
+    spelled_number_value,
 )
 
 # Entity labels (written by the lexicon component) that can receive a dose; the others name no intervention.
@@ -187,6 +196,7 @@ class _Grammar:
     denominator_of: dict
     factor_of: dict  # surface form of a converted unit ("cGy", "rads") -> its factor to the canonical unit
     generic_cells: frozenset  # cell nouns that name no product ("cells", "viable cells"), lower-cased
+    spelled_unit: str  # the unit after an amount in words ("one gram"), a pattern to compose
 
 
 def _alternation(forms: Iterable[str], case_sensitive: frozenset) -> str:
@@ -293,7 +303,8 @@ def _grammar() -> _Grammar:
         regex.IGNORECASE | regex.V1,
     )
     generic_cells = frozenset(form.lower() for form in GENERIC_CELL_NOUNS)
-    return _Grammar(expression, powered, amount_parts, quantity_parts, base_of, denominator_of, factor_of, generic_cells)
+    return _Grammar(expression, powered, amount_parts, quantity_parts, base_of, denominator_of, factor_of, generic_cells,
+                    spelled_unit=rf"(?P<unit>{mass_unit})")
 
 
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -387,9 +398,10 @@ def _unit_factor(match: regex.Match) -> float:
 
 def _unit_name(match: regex.Match) -> str:
     grammar = _grammar()
-    if match.group("counted_per"):
+    groups = match.re.groupindex  # an amount in words has no count per weight nor million units
+    if "counted_per" in groups and match.group("counted_per"):
         base = "cells"
-    elif match.group("million"):
+    elif "million" in groups and match.group("million"):
         base = MILLION_UNITS[match.group("million")]
     else:
         base = _canonical(grammar.base_of, match.group("base"))
@@ -410,10 +422,77 @@ def _context_rules() -> dict[str, tuple[regex.Pattern, ...]]:
 
 
 @lru_cache(maxsize=None)
+def _not_given_rules() -> tuple[tuple[Literals | None, regex.Pattern], ...]:
+    return tuple((required_literals(rule.pattern), _compile_rule(rule))
+                 for rule in load_rules("dose_context.jsonl") if rule.label == "NOT_GIVEN_BEFORE")
+
+
+# Rules that need one of a few rare words ("rescue", "aspirated", "previous", "mean") are tried only where
+# one of the words of all of them is in the window read: most windows hold none, and one search for all the
+# words costs less than the rules' own searches. Every NOT_GIVEN_BEFORE rule needs such words; of the
+# NOT_DOSE_AFTER rules, those needing at most RARE_WORDS words of at least RARE_WORD_SIZE letters.
+RARE_WORDS = 10
+RARE_WORD_SIZE = 4
+
+
+def _rare_words(pattern: str) -> Literals | None:
+    """The words one of which every match of ``pattern`` holds, where they are few and long."""
+    literals = required_literals(pattern)
+    if literals and len(literals) <= RARE_WORDS and min(map(len, literals)) >= RARE_WORD_SIZE:
+        return literals
+    return None
+
+
+def _finder(words: Iterable[str]) -> re.Pattern:
+    """A search for any of the words (in folded text): one call in C, where testing each word in turn
+    costs a Python step per word."""
+    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=None)
+def _not_given_words() -> re.Pattern:
+    """A search for every word one of which some NOT_GIVEN_BEFORE rule needs (each needs one)."""
+    return _finder(word for literals, _ in _not_given_rules() for word in literals)
+
+
+@lru_cache(maxsize=None)
+def _after_rules() -> tuple[regex.Pattern, regex.Pattern | None, re.Pattern]:
+    """NOT_DOSE_AFTER as two alternations, matched right after a unit: the rules always tried, and those
+    needing rare words with the words."""
+    rules = [r for r in load_rules("dose_context.jsonl") if r.label == "NOT_DOSE_AFTER"]
+    rare = [r for r in rules if _rare_words(r.pattern)]
+
+    def alternation(some):
+        parts = [f"(?-i:{r.pattern})" if r.case == "sensitive" else f"(?:{r.pattern})" for r in some]
+        return regex.compile(NO_FULLCASE + "|".join(parts), regex.V1 | regex.IGNORECASE) if parts else None
+
+    words = _finder(word for r in rare for word in _rare_words(r.pattern))
+    return alternation([r for r in rules if r not in rare]), alternation(rare), words
+
+
+def _is_not_dose_after(text: str, end: int) -> bool:
+    """Whether the words right after the unit make the amount no dose ("1.5 units on a 0-3 scale")."""
+    stop = min(len(text), end + WINDOW)
+    always, rare, words = _after_rules()
+    if always is not None and always.match(text, end, stop):
+        return True
+    if rare is None or not words.search(fold_for_literals(text[end:stop])):
+        return False
+    return bool(rare.match(text, end, stop))
+
+
+@lru_cache(maxsize=None)
+def _ending_veto() -> regex.Pattern:
+    """A NOT_DOSE_BEFORE match that ends the text searched."""
+    return regex.compile(rf"(?:{_any_of('NOT_DOSE_BEFORE').pattern})\Z", regex.V1 | regex.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
 def _any_of(label: str) -> regex.Pattern:
     """The rules of ``label`` as one alternation, in file order: matched at a position, it finds
-    what the first rule matching there would, in one call instead of one per rule. (Searched,
-    an alternation is slower than its rules one by one: it loses their literal prefixes.)"""
+    what the first rule matching there would, in one call instead of one per rule. (Searched in a
+    long text, an alternation is slower than its rules one by one: it loses their literal prefixes;
+    in the short window before an amount, the calls saved weigh more.)"""
     rules = [r for name in ("dose_context.jsonl", "dose_frequencies.jsonl") for r in load_rules(name) if r.label == label]
     parts = [f"(?-i:{r.pattern})" if r.case == "sensitive" else f"(?:{r.pattern})" for r in rules]
     return regex.compile(NO_FULLCASE + "|".join(parts), regex.V1 | regex.IGNORECASE)
@@ -445,26 +524,21 @@ def _window_before(text: str, start: int) -> str:
     return window[cut.end() :] if cut else window
 
 
-# A result stated as a mean of what was taken is read back to the sentence start, further than WINDOW:
-# "Mean total doses of alfentanil, fentanyl and sufentanil were 443, 45 and 4.4 micrograms kg-1".
+# What the study did not give (a result, a rescue, an earlier study's dose) is read back to the sentence
+# start, further than WINDOW: "Mean total doses of alfentanil, fentanyl and sufentanil were 443, 45 and 4.4
+# micrograms kg-1".
 RESULT_WINDOW = 150
-RESULT_WINDOW_CUT = regex.compile(r".*[.!?;](?= [A-Z(])", regex.S)
+RESULT_WINDOW_CUT = regex.compile(r".*(?:[.!?](?= [A-Z(])|;)", regex.S)
 
 
-@lru_cache(maxsize=None)
-def _result_rules() -> tuple[tuple[Literals | None, regex.Pattern], ...]:
-    return tuple((required_literals(rule.pattern), _compile_rule(rule))
-                 for rule in load_rules("dose_context.jsonl") if rule.label == "RESULT_BEFORE")
-
-
-def _is_result(text: str, start: int) -> bool:
+def _is_not_given(text: str, start: int) -> bool:
     window = text[max(0, start - RESULT_WINDOW) : start]
-    folded = None
-    for literals, pattern in _result_rules():
-        if literals is not None:  # most windows hold none of the words: a substring test says so
-            folded = folded if folded is not None else fold_for_literals(window)
-            if not could_match(literals, folded):
-                continue
+    folded = fold_for_literals(window)
+    if not _not_given_words().search(folded):
+        return False  # most windows hold none of the words: one search says so
+    for literals, pattern in _not_given_rules():
+        if not could_match(literals, folded):
+            continue
         starts = [m.start() for m in pattern.finditer(window)]
         if starts:
             cut = RESULT_WINDOW_CUT.match(window)
@@ -503,32 +577,36 @@ def _near(text: str, start: int, end: int) -> tuple[str, int, int]:
     return text[low : end + READ_AFTER], start - low, end - low
 
 
+# What the words around an amount make of it: a dose; a measured quantity, unless an intervention's name
+# stands right before the amount ("HbA1c fell by 1.1% with liraglutide 1.8 mg"); or no dose at all.
+DOSE, MEASURED, NOT_DOSE = "dose", "measured", "not a dose"
+
+
 @lru_cache(maxsize=4096)
-def _is_measured(text: str, start: int, end: int) -> bool:
-    rules = _context_rules()
-    if _is_tested_comparison(text, start, end):
-        return True
-    if _any_of("NOT_DOSE_AFTER").match(text, end, min(len(text), end + WINDOW)):
-        return True
+def _verdict(text: str, start: int, end: int) -> str:
+    if _is_tested_comparison(text, start, end) or _is_not_dose_after(text, end):
+        return NOT_DOSE
     if DOSE_AFTER.match(text, end):
-        return False
-    if _is_result(text, start):
-        return True
+        return DOSE
+    if _is_not_given(text, start):
+        return NOT_DOSE
+    return MEASURED if _is_measured(text, start) else DOSE
+
+
+def _is_measured(text: str, start: int) -> bool:
+    """Whether the words just before the amount say it was measured in participants."""
     window = _window_before(text, start)
     # Before an opening bracket only the word next to it counts: "blood loss (300 mL)" is a loss, but in
     # "triglyceride propofol (2.5 mg/kg)" and "17beta-estradiol (2 mg daily)" the bracket names a drug's dose.
     outer, bracket, inner = window.rpartition("(")
-    outer = outer.rstrip()
-    last_veto = -1
-    for pattern in rules.get("NOT_DOSE_BEFORE", ()):
-        if bracket and any(found.end() == len(outer) for found in pattern.finditer(outer)):
-            last_veto = max(last_veto, 0)
-        for found in pattern.finditer(inner):
-            last_veto = max(last_veto, found.end())
+    vetoes = _any_of("NOT_DOSE_BEFORE").finditer(inner, overlapped=True)
+    last_veto = max((found.end() for found in vetoes), default=-1)
+    if last_veto < 0 and bracket and _ending_veto().search(outer.rstrip()):
+        last_veto = 0
     if last_veto < 0:
         return False
     after_veto = inner[last_veto:]
-    return not any(p.search(after_veto) for p in rules.get("DOSE_CUE", ()))
+    return not any(p.search(after_veto) for p in _context_rules().get("DOSE_CUE", ()))
 
 
 def _is_given(text: str, start: int, end: int) -> bool:
@@ -591,10 +669,33 @@ def _list_items(match: regex.Match, text: str) -> list[tuple[int, int, str]]:
     ("(n = 30, 5 mg)"), so without a final "and"/"or" (or a combination's "/") only the last amount
     counts, unless three or more amounts rise step by step as dose levels do ("12, 60, 120 micrograms")."""
     items = list(zip(match.starts("amount"), match.ends("amount"), match.captures("amount")))
-    joiners = match.captures("joiner")
+    joiners = match.captures("joiner") if "joiner" in match.re.groupindex else []
     if joiners and not LISTING_JOINER.search(joiners[-1]) and not _rising_levels(items):
         items = items[-1:]
     return items
+
+
+# "escalated from 0.1 to 0.3 to 1.0 mg/kg": numbers chained by "to" are steps, each a dose, not a range
+# "0.3 to 1.0" after a number of its own. The grammar reads the last two as a range; the steps before it
+# are read here, back from the range.
+STEP_BEFORE = regex.compile(rf"(?<![\w.·-])(?P<step>{DECIMAL}) to $")
+RANGE_BY_TO = regex.compile(rf"(?P<low>{DECIMAL}) to (?P<high>{DECIMAL})$")
+
+
+def _as_steps(text: str, items: list, amounts: list) -> tuple[list, list]:
+    first = RANGE_BY_TO.fullmatch(items[0][2] or "")
+    step = first and STEP_BEFORE.search(text, max(0, items[0][0] - 20), items[0][0])
+    if not step:
+        return items, amounts
+    steps = []
+    while step:
+        steps.insert(0, step.span("step"))
+        step = STEP_BEFORE.search(text, max(0, step.start() - 20), step.start())
+    start = items[0][0]
+    steps += [(start + first.start(end), start + first.end(end)) for end in ("low", "high")]
+    single = [(low, high, text[low:high]) for low, high in steps]
+    values = [{"value": decimal_value(t), "value_max": None, "spread": None} for _, _, t in single]
+    return single + items[1:], values + amounts[1:]
 
 
 # "1.2 g protein/kg IBW daily": "daily" or "weekly" right after a per-weight or per-surface unit makes
@@ -619,6 +720,7 @@ def _dose_from_match(text, match, ties: list[DoseTie], unit=None) -> list[Found]
         amounts = [{"value": values[0]["value"], "value_max": values[1]["value"], "spread": None}]
     else:
         amounts = _amounts([t for _, _, t in items])
+        items, amounts = _as_steps(text, items, amounts)
     factor = _unit_factor(match) if unit is None else 1.0
     if factor != 1.0:
         for amount in amounts:
@@ -644,11 +746,17 @@ def _dose_from_match(text, match, ties: list[DoseTie], unit=None) -> list[Found]
     else:
         end = expression_end = match.end()
         own = None
+    return _doses_of(text, items, amounts, unit, end, expression_end, own, ties)
+
+
+def _doses_of(text, items, amounts, unit, end, expression_end, own, ties: list[DoseTie]) -> list[Found]:
+    """The doses of one expression: its amounts (start, end, text) with their values, sharing its unit;
+    the last one's span runs to ``end``. ``expression_end``: where a name after the expression may start."""
     found = []
     frequency = _frequency(*_near(text, items[0][0], end))
     for index, ((start, amount_end, _), amount) in enumerate(zip(items, amounts)):
-        if amount["value"] <= 0 or (amount["value_max"] is not None and amount["value_max"] <= 0):
-            continue
+        if amount["value"] <= 0 or (amount["value_max"] is not None and amount["value_max"] <= amount["value"]):
+            continue  # a range runs up: "from 45 to 38 units" is a change
         if unit.startswith("cells") and amount["value"] < 1000:
             continue
         if amount["spread"] is not None and not unit.startswith("cells") and not _is_given(text, start, end):
@@ -695,37 +803,104 @@ def find_doses(
     cell-product mentions, ``abbreviations`` (start, end, long_start, long_end) of the short forms the
     document defines, ``not_names`` spans that name no intervention (diseases, outcome scales),
     ``words_at`` the (start, text) of the words the word lists know, where the caller has them. They
-    are read only where a dose was found, so they may be generators that do their work lazily."""
-    found, ties = _doses_and_ties(text)
-    resolve(text, ties, interventions, abbreviations, not_names, words_at)
+    are read only where an amount needs a name, so they may be generators that do their work lazily."""
+    document = DocumentNames(text, interventions, abbreviations, not_names, words_at)
+    found, ties = _doses_and_ties(text, document.named_before)
+    resolve(text, ties, document)
     return found
 
 
-def _doses_and_ties(text: str) -> tuple[list[Found], list[DoseTie]]:
-    """The doses, with no intervention yet, and what each offers for finding it."""
+def _doses_and_ties(text: str, named_before=lambda start: False) -> tuple[list[Found], list[DoseTie]]:
+    """The doses, with no intervention yet, and what each offers for finding it. ``named_before(start)``:
+    whether an intervention's name stands right before an amount starting there."""
     grammar = _grammar()
-    for cache in (_is_measured, _frequency, _read_amounts):  # per document (see _near)
+    for cache in (_verdict, _frequency, _read_amounts):  # per document (see _near)
         cache.cache_clear()
+
+    def is_dose(start: int, end: int, tail: int | None = None) -> bool:
+        """Whether the amount [start, end) is a dose, read from what follows ``tail`` (default ``end``)."""
+        if NOT_A_DOSE_TAIL.match(text, end if tail is None else tail):
+            return False
+        verdict = _verdict(*_near(text, start, end))
+        return verdict == DOSE or (verdict == MEASURED and named_before(start))
+
     found: list[Found] = []
     ties: list[DoseTie] = []
     for match in grammar.expression.finditer(text):
-        end = match.end()
-        if NOT_A_DOSE_TAIL.match(text, end):
+        paired = _combined_with(text, match) if text.startswith(("/", " /"), match.end()) else None
+        if not is_dose(match.start("amount"), match.end(), paired.end() if paired else None):
             continue
-        first = match.start("amount")
-        if _is_measured(*_near(text, first, end)):
-            continue
-        found.extend(_dose_from_match(text, match, ties))
-    found.extend(_shared_unit_doses(text, found, ties))
+        doses = _dose_from_match(text, match, ties)
+        found.extend(doses)
+        if paired and doses and is_dose(paired.start("amount"), paired.end()):
+            found.extend(_dose_from_match(text, paired, ties, unit=doses[-1].values["unit"]))
+    found.extend(_spelled_doses(text, is_dose, ties))
+    found.sort(key=lambda f: (f.start, f.end))
+    found.extend(_shared_unit_doses(text, found, is_dose, ties))
     found.sort(key=lambda f: (f.start, f.end))
     return found, ties
+
+
+def _combined_with(text: str, match: regex.Match) -> regex.Match | None:
+    """The second amount of a fixed-dose combination written with its unit twice, "lopinavir/ritonavir
+    400 mg/100 mg": the same unit after a slash and a number, which would read as a ratio ("mg/100 mg")."""
+    return _combination_pattern(match.group("unit")).match(text, match.end())
+
+
+@lru_cache(maxsize=256)
+def _combination_pattern(unit: str) -> regex.Pattern:
+    return regex.compile(rf" ?/ ?(?P<amount>{QUANTITY})(?:-| ?){regex.escape(unit)}{UNIT_END}", regex.V1)
+
+
+# Amounts spelled out in words, with a unit in words: "one gram of tranexamic acid", "Two grams of
+# ceftriaxone". Only unit words, where a writer who spells the number spells the unit too; a number word
+# before an abbreviated unit is rare and often no amount ("one mg/kg dose group"). The unit words are
+# found first, and a number looked for only right before them: few abstracts hold any.
+SPELLED_UNIT_WORD = regex.compile(
+    r"(?<![^\W\d_])(?:(?:milli|micro)?gram(?:me)?s?|(?:milli)?lit(?:re|er)s?)(?![^\W\d_])", regex.IGNORECASE)
+# A unit word follows its number, so it is in lower case but in text set in capitals.
+SPELLED_HINTS = ("gram", "litre", "liter", "GRAM", "LITRE", "LITER")
+SPELLED_NUMBER_REACH = 60  # characters before the unit word a spelled number may start
+
+
+@lru_cache(maxsize=None)
+def _spelled_amount() -> regex.Pattern:
+    return regex.compile(
+        rf"{NO_FULLCASE}(?P<amount>{spelled_number_pattern()})(?:-| ){_grammar().spelled_unit}",
+        regex.IGNORECASE | regex.V1,
+    )
+
+
+def _spelled_doses(text: str, is_dose, ties: list[DoseTie]) -> list[Found]:
+    if not any(word in text for word in SPELLED_HINTS):  # a case-insensitive search costs 20 times more
+        return []
+    found = []
+    for unit_word in SPELLED_UNIT_WORD.finditer(text):
+        low = max(0, unit_word.start() - SPELLED_NUMBER_REACH)
+        match = None
+        for candidate in _spelled_amount().finditer(text, low, overlapped=True):
+            if candidate.start("unit") > unit_word.start():
+                break
+            if candidate.start("unit") == unit_word.start():
+                match = candidate  # the longest number ending there comes first
+                break
+        if match is None:
+            continue
+        start, end = match.span()
+        value = spelled_number_value(match.group("amount"))
+        if not value or not is_dose(start, end):
+            continue
+        amount = {"value": float(value), "value_max": None, "spread": None}
+        found.extend(_doses_of(text, [(start, match.end("amount"), match.group("amount"))], [amount],
+                               _unit_name(match), end, end, None, ties))
+    return found
 
 
 # How far a counted dose's unit carries within its sentence.
 SHARED_UNIT_REACH = 300
 
 
-def _shared_unit_doses(text, found, ties: list[DoseTie]) -> list[Found]:
+def _shared_unit_doses(text, found, is_dose, ties: list[DoseTie]) -> list[Found]:
     """Later counts in the sentence that share a counted dose's unit: "the lowest dose (94x10^6 cells) ...
     the next medium and high dose (141x10^6 and 188x10^6 respectively)". The unit carries up to the
     next dose with a unit of its own, so each stretch of text is read once."""
@@ -743,7 +918,7 @@ def _shared_unit_doses(text, found, ties: list[DoseTie]) -> list[Found]:
             before = bisect_left(taken, (match.end(), -1)) - 1
             if before >= 0 and taken[before][1] > match.start():
                 continue  # part of a dose with its own unit, or already shared
-            if NOT_A_DOSE_TAIL.match(text, match.end()) or _is_measured(*_near(text, match.start(), match.end())):
+            if not is_dose(match.start(), match.end()):
                 continue
             new = _dose_from_match(text, match, ties, unit=dose.values["unit"])
             extra.extend(new)
