@@ -10,7 +10,7 @@ The package, by the way a fact is made:
 - ``nlp``: the spaCy pipeline (``build``): tokenizer, abbreviations, lexicon entities, and the
   span store the extractors write to (``spans``);
 - ``extractors``: the number grammar (``numbers``) and one spaCy component per field
-  (``pvalues``, ``sample_size``, ``doses``, ``routes``);
+  (``pvalues``, ``sample_size``, ``doses`` with ``dose_interventions``, ``routes``, ``effects``);
 - ``records``: the pydantic models (``models``), Doc to record (``record``), scoring
   (``evaluate``), values as people read them (``describe``);
 - ``running``: one record or error per document (``extractor``), worker processes and part

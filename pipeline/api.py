@@ -43,12 +43,17 @@ def load(model: str | None = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> Ext
     return process_extractor(RunOptions(model=model, max_chars=max_chars))
 
 
-def extract(text: str, doc_id: str | None = None, *, model: str | None = None) -> TrialRecord:
-    """The validated record of one text; its offsets count characters of ``text``."""
+def extract(text: str, doc_id: str | None = None, *, model: str | None = None,
+            max_chars: int = DEFAULT_MAX_CHARS) -> TrialRecord:
+    """The validated record of one text; its offsets count characters of ``text``. A text longer
+    than ``max_chars`` raises ValueError."""
     if not isinstance(text, str):
         raise TypeError(f"extract takes the text as a str, not {type(text).__name__}; "
                         "for files use extract_many([Path(...)])")
-    return load(model).extract_text(text, doc_id or "text")
+    extractor = load(model, max_chars=max_chars)
+    if problem := extractor.too_large(text):
+        raise ValueError(f"{doc_id or 'text'}: {problem}")
+    return extractor.extract_text(text, doc_id or "text")
 
 
 def extract_many(
@@ -71,6 +76,8 @@ def extract_many(
     """
     from .running.runner import RunOptions, extract_in_order
 
+    if workers < 0:
+        raise ValueError(f"workers: expected 1 or more (0 for one per core), not {workers}")
     options = RunOptions(model=model, max_chars=max_chars)
     documents = _documents(inputs, input_format, id_field, text_field)
     for outcome in extract_in_order(documents, options, workers or os.cpu_count() or 1):
@@ -87,9 +94,11 @@ def _documents(inputs: Iterable[Input], input_format: str, id_field: str, text_f
         if isinstance(item, os.PathLike):
             yield from iter_documents([Path(item)], input_format, id_field, text_field)
         elif isinstance(item, str):
-            if "\n" not in item and len(item) < 4096 and os.path.isfile(item):
+            if "\n" not in item and len(item) < 4096 and os.path.exists(item):
                 # A file name passed as a str would otherwise be read as the text of a document.
-                raise ValueError(f"{item!r} names a file: pass pathlib.Path({item!r}) to read it")
+                kind = "a folder: pass its files, e.g. Path(...).glob('*.txt')" if os.path.isdir(item) else \
+                    f"a file: pass pathlib.Path({item!r}) to read it"
+                raise ValueError(f"{item!r} names {kind}")
             texts += 1
             yield Document(doc_id=f"text{texts}", source=None, text=item)
         elif isinstance(item, tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
@@ -130,5 +139,9 @@ def evaluate(
     elif isinstance(predictions, Mapping):
         by_id = dict(predictions)
     else:
-        by_id = {record.doc_id: record for record in predictions}
+        by_id = {}
+        for record in predictions:
+            if record.doc_id in by_id:  # scores are keyed by doc_id: keeping either would hide the other
+                raise ValueError(f"doc_id {record.doc_id!r} twice in the predictions")
+            by_id[record.doc_id] = record
     return score(by_id, gold_dir, prediction_texts(by_id, corpus_dir), corpus_dir)

@@ -35,6 +35,18 @@ def test_load_builds_the_pipeline_once():
     assert "trialfacts_dose" in trialfacts.load().nlp.pipe_names
 
 
+def test_a_size_limit_costs_no_rebuild_and_refuses_longer_texts():
+    built = trialfacts.load()
+    try:
+        assert trialfacts.load(max_chars=100) is built
+        with pytest.raises(ValueError, match="too large for an abstract: 200 characters"):
+            trialfacts.extract("x" * 200, max_chars=100)
+        assert trialfacts.extract(SENTENCE).sample_size == 60  # back to the default limit, same pipeline
+        assert trialfacts.load() is built
+    finally:
+        trialfacts.load()
+
+
 def test_extract_many_takes_files_texts_and_pairs_in_order(tmp_path):
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"%PDF-1.7 not text")
@@ -51,10 +63,26 @@ def test_extract_many_with_workers_gives_the_same_records():
     assert one == two
 
 
-@pytest.mark.parametrize("bad, error", [(str(SEEDS[0]), ValueError), (42, TypeError), (("a", 1), TypeError)])
-def test_extract_many_refuses_what_it_cannot_read_as_documents(bad, error):
-    with pytest.raises(error):
+@pytest.mark.parametrize("bad, error, message", [
+    (str(SEEDS[0]), ValueError, "names a file"),
+    (str(ROOT / "corpus"), ValueError, "names a folder"),
+    (42, TypeError, "not int"),
+    (("a", 1), TypeError, "not tuple"),
+])
+def test_extract_many_refuses_what_it_cannot_read_as_documents(bad, error, message):
+    with pytest.raises(error, match=message):
         list(trialfacts.extract_many([bad]))
+
+
+def test_extract_many_refuses_a_negative_worker_count():
+    with pytest.raises(ValueError, match="workers"):
+        list(trialfacts.extract_many([SENTENCE], workers=-1))
+
+
+def test_evaluate_refuses_two_records_of_one_document():
+    record = trialfacts.extract(SENTENCE, doc_id=SEED_IDS[0])
+    with pytest.raises(ValueError, match="twice"):
+        trialfacts.evaluate([record, record], gold=ROOT / "gold", corpus=None)
 
 
 def test_evaluate_scores_the_seeds_from_the_corpus_or_an_output_file(tmp_path):

@@ -69,13 +69,34 @@ def test_a_directory_is_a_usage_error(tmp_path, capsys):
     assert len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("limit", ["-5", "0", "many"])
+def test_a_size_limit_below_one_is_a_usage_error(limit, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        extract_main([*SEEDS, "--max-chars", limit])
+    assert exit_info.value.code == 2
+    assert "--max-chars" in capsys.readouterr().err
+
+
 def test_evaluate_prints_the_table_and_honours_fail_under(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(["evaluate", "--summary", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "documents scored: 2" in out
     assert "p_values" in out and "route_set" in out and "offset violations: 0" in out
-    assert main(["evaluate", "--summary", "--quiet", "--fail-under", "doses=1.01"]) == 1
+    # The seeds' gold has no effects: the bare form passes that row over, a named floor fails on it.
+    assert main(["evaluate", "--summary", "--quiet", "--fail-under", "0.99"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "--summary", "--quiet", "--fail-under", "effects=0.5"]) == 1
+    assert "effects f1 n/a < 0.5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("floor", ["1.01", "doses=-0.1", "doses=high", "doses.speed=0.9", "dose=0.9"])
+def test_evaluate_refuses_floors_it_cannot_hold(floor, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", "--summary", "--quiet", "--fail-under", floor])
+    assert exit_info.value.code == 2
+    assert f"--fail-under {floor}:" in capsys.readouterr().err
 
 
 def test_evaluate_scores_a_predictions_file_as_json(tmp_path, capsys):

@@ -42,7 +42,8 @@ from .show import run_show
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trialfacts",
-        description="Pull sample sizes, doses, routes and p-values out of clinical-trial abstracts.",
+        description="Pull sample sizes, doses (with their interventions), routes, p-values and effect estimates "
+                    "out of clinical-trial abstracts.",
         epilog="Exit codes: 0 ok; 1 some input failed or a score is below --fail-under; 2 usage error; "
                "3 some gold files are malformed; 4 the run failed (a worker process died, a cluster task "
                "failed); 130 interrupted; 141 standard output closed by its reader.",
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 def extract_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="extract",
-        description="Extract sample sizes, doses, routes and p-values from trial abstracts: one record "
+        description="Extract sample sizes, doses, routes, p-values and effect estimates from trial abstracts: one record "
                     "per document (per .txt file, PubMed/MEDLINE citation or JSON Lines line) as JSON "
                     "Lines, CSV or TSV. Same as `trialfacts extract`.",
         epilog="Exit codes: 0 ok; 1 some input failed (reported on stderr and as error records); "

@@ -21,8 +21,10 @@ from .common import (
 METRICS = ("f1", "precision", "recall")
 
 
-def parse_floors(specs: list[str]) -> dict[tuple[str, str], float]:
-    """'0.9' -> F1 of every row; 'doses=0.9' -> one row's F1; 'sample_size.recall=0.9' -> one figure."""
+def parse_floors(specs: list[str]) -> dict[tuple[str, str], tuple[float, bool]]:
+    """'0.9' -> F1 of every row; 'doses=0.9' -> one row's F1; 'sample_size.recall=0.9' -> one figure.
+    Each floor comes with whether its row was named: a named row with nothing to score fails, since
+    the script asked for a figure it did not get; a row the bare form covers is then passed over."""
     from ..records.evaluate import ROWS
 
     floors = {}
@@ -32,6 +34,8 @@ def parse_floors(specs: list[str]) -> dict[tuple[str, str], float]:
             figure = float(value)
         except ValueError:
             raise UsageError(f"--fail-under {spec}: expected F1 or ROW[.METRIC]=VALUE, e.g. 0.9 or doses=0.9")
+        if not 0 <= figure <= 1:
+            raise UsageError(f"--fail-under {spec}: a floor is a figure from 0 to 1")
         row, _, metric = name.partition(".")
         metric = metric or "f1"
         if metric not in METRICS:
@@ -39,7 +43,7 @@ def parse_floors(specs: list[str]) -> dict[tuple[str, str], float]:
         for each in ([row] if row else ROWS):
             if each not in ROWS:
                 raise UsageError(f"--fail-under {spec}: unknown row {each!r} (rows: {', '.join(ROWS)})")
-            floors[(each, metric)] = figure
+            floors[(each, metric)] = (figure, bool(row))
     return floors
 
 
@@ -77,8 +81,10 @@ def run_evaluate(args) -> int:
         print(format_report(report, details=not args.summary))
     status = EXIT_OK
     below = []
-    for (row, metric), floor in floors.items():
+    for (row, metric), (floor, named) in floors.items():
         figure = getattr(report.rows[row], metric)
+        if figure is None and not named:
+            continue
         if figure is None or figure < floor:
             shown = "n/a" if figure is None else f"{figure:.3f}"
             below.append(f"{row} {metric} {shown} < {floor}")

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..reading.decoding import DEFAULT_MAX_CHARS
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -177,9 +178,20 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                         help="JSON Lines: the text field (default: text)")
 
 
+def positive_count(value: str) -> int:
+    """An argparse type: a whole number of 1 or more (a usage error otherwise, exit status 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {value!r}")
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {number}")
+    return number
+
+
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="NAME",
                         help="an installed scispaCy/spaCy model (e.g. en_core_sci_sm) whose entities join the lexicon's")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
-    parser.add_argument("--max-chars", type=int, default=2_000_000, metavar="N",
+    parser.add_argument("--max-chars", type=positive_count, default=DEFAULT_MAX_CHARS, metavar="N",
                         help="refuse (as an error record) a document longer than N characters (default: 2,000,000)")

@@ -58,7 +58,9 @@ def abbreviation_pairs(raw: str | None, record: TrialRecord | None = None) -> se
     return pairs
 
 
-_DEFINITION = re.compile(r"(?P<before>(?:[\w+-]+[ -]){0,6}[\w+-]+) ?\((?P<short>[\w+-]{2,15})[),;]")
+# Up to seven words before a bracketed short form. A hyphen only ever separates words here: were it
+# also part of a word, a run of hyphens could be split into words in exponentially many ways.
+_DEFINITION = re.compile(r"(?P<before>[\w+]+(?:[ -][\w+]+){0,6}) ?\((?P<short>[\w+-]{2,15})[),;]")
 
 
 def names_match(a: str, b: str, pairs: set[frozenset] = frozenset()) -> bool:

@@ -31,9 +31,21 @@ class Extractor:
         from ..reading.clean import Cleaner
 
         self.nlp = build_pipeline(model)
-        self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
         self.cleaner = Cleaner()
+        self.set_max_chars(max_chars)
+
+    def set_max_chars(self, max_chars: int) -> None:
+        """The largest document taken; larger ones become error records. The limit does not shape
+        the pipeline, so changing it costs no rebuild."""
+        self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
         self.max_chars = max_chars
+
+    def too_large(self, text: str) -> str | None:
+        """Why ``text`` is refused, or None."""
+        if len(text) <= self.max_chars:
+            return None
+        return (f"too large for an abstract: {len(text):,} characters "
+                f"(the limit is {self.max_chars:,}; see --max-chars)")
 
     def extract_text(self, raw: str, doc_id: str, source: str | None = None) -> TrialRecord:
         from ..records.record import doc_to_record
@@ -57,11 +69,8 @@ class Extractor:
         try:
             data = path.read_bytes()
             decoded = decode_bytes(data)
-            if len(decoded.text) > self.max_chars:
-                raise InputError(
-                    f"too large for an abstract: {len(decoded.text):,} characters "
-                    f"(the limit is {self.max_chars:,}; see --max-chars)"
-                )
+            if problem := self.too_large(decoded.text):
+                raise InputError(problem)
             if control_character_share(decoded.text) > 0.05:
                 raise InputError("binary content: more than 5% control characters, not text")
         except (OSError, InputError) as exc:
@@ -87,10 +96,8 @@ class Extractor:
             return ErrorRecord(doc_id=item.doc_id, source=item.source, error=item.error)
         if item.path is not None:
             return self.extract_file(item.path, item.source)
-        if len(item.text) > self.max_chars:
-            return ErrorRecord(doc_id=item.doc_id, source=item.source, error=(
-                f"too large for an abstract: {len(item.text):,} characters "
-                f"(the limit is {self.max_chars:,}; see --max-chars)"))
+        if problem := self.too_large(item.text):
+            return ErrorRecord(doc_id=item.doc_id, source=item.source, error=problem)
         try:
             record = self.extract_text(item.text, item.doc_id, item.source)
         except Exception as exc:  # one bad document must not end the run

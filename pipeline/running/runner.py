@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from ..reading.decoding import DEFAULT_MAX_CHARS
 from ..records.models import ErrorRecord, OutputLine, TrialRecord
 
 MANIFEST = "manifest.json"
@@ -39,7 +40,7 @@ class RunOptions:
     """Everything a worker needs to build the same pipeline and write the same output."""
 
     model: str | None = None
-    max_chars: int = 2_000_000
+    max_chars: int = DEFAULT_MAX_CHARS
     output_format: str = "jsonl"  # jsonl, csv or tsv
     bom: bool = False
 
@@ -82,13 +83,15 @@ _EXTRACTOR_KEY: tuple | None = None
 
 def process_extractor(options: RunOptions):
     global _EXTRACTOR, _EXTRACTOR_KEY
-    # Only what shapes the pipeline; the output format does not, and must not cost a rebuild.
-    key = (options.model, options.max_chars)
+    # Only what shapes the pipeline; the output format and the size limit do not, and must not
+    # cost a rebuild.
+    key = (options.model,)
     if _EXTRACTOR is None or _EXTRACTOR_KEY != key:
         from .extractor import Extractor
 
         _EXTRACTOR = Extractor(model=options.model, max_chars=options.max_chars)
         _EXTRACTOR_KEY = key
+    _EXTRACTOR.set_max_chars(options.max_chars)
     return _EXTRACTOR
 
 
