@@ -2,7 +2,6 @@
 only where one of them occurs gives exactly the matches of searching the whole text."""
 
 import pytest
-import regex
 
 from trialfacts.resources import (
     finditer_at_openings,
