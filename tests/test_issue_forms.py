@@ -106,7 +106,7 @@ SAMPLE_SIZES = [
     ("In study 1, 40 patients were enrolled; in study 2, 60 patients were enrolled.",
      [("40 patients", 40), ("60 patients", 60)], 100),
     # rejected: ages, years, durations, doses, percentages, outcome counts
-    (f"Patients aged 20 and 75 years were eligible; 40 patients were enrolled.", [("40 patients", 40)], 40),
+    ("Patients aged 20 and 75 years were eligible; 40 patients were enrolled.", [("40 patients", 40)], 40),
     (f"Patients aged 18{EN_DASH}65 years were eligible.", [], None),
     ("From January 2010 to March 2012, 85 patients were recruited.", [("85 patients", 85)], 85),
     ("Patients were treated for 12 weeks with 400 mg daily.", [], None),
