@@ -45,6 +45,23 @@ def test_the_styles_table_holds_negatives_and_every_measure():
     assert {e[1] for c in STYLES for e in c["expect"]} == {"OR", "RR", "HR", "IRR", "RD", "MD", "SMD", "other"}
 
 
+# A third table, written before the rules were changed to score them on forms they were not written
+# on: names in full or only in a header, labels after the ends or in a bracket of their own, text
+# assembled from tokens, Unicode spaces and minus signs, ratios told as multiples, risks reduced by a
+# percentage; and statistics that are no effects (within-group changes, a group's rate, IQRs).
+FRESH = load_cases("effects_fresh.jsonl")
+
+
+@pytest.mark.parametrize("case", FRESH, ids=lambda c: c["text"][:50])
+def test_effect_fresh_forms(case):
+    assert _extracted(case["text"]) == case["expect"]
+
+
+def test_the_fresh_table_holds_negatives_and_every_measure():
+    assert sum(1 for c in FRESH if not c["expect"]) >= 30 and len(FRESH) >= 80
+    assert {e[1] for c in FRESH for e in c["expect"]} == {"OR", "RR", "HR", "IRR", "RD", "MD", "SMD", "other"}
+
+
 def test_the_table_holds_negatives_and_every_measure():
     assert sum(1 for c in CASES if not c["expect"]) >= 15
     measures = {e[1] for c in CASES for e in c["expect"]}
@@ -167,6 +184,9 @@ def test_p_value_reported_with_the_effect(extractor, text, p_text, comparator, v
     "Survival improved (HR 0.72, 95% CI 0.61-0.85). Toxicity was similar (P = .40).",
     "Survival improved (HR 0.72, 95% CI 0.61-0.85) and pain decreased (P = .01).",
     "P < 0.05 was considered significant; the OR was 1.5 (95% CI 1.1-2.0).",
+    # a p-value before an estimate is its own only inside the same bracket; at the very start of the
+    # text there is no bracket before it
+    "P = .01; OR 1.5 (95% CI 1.1-2.0).",
 ])
 def test_no_p_value_from_another_clause(extractor, text):
     (effect,) = extractor.extract_text(text, "t").effects
@@ -245,7 +265,7 @@ def test_ids_the_code_reads_are_in_the_data():
     from trialfacts.extractors import effects
 
     ids = {r.id for r in name_rules()}
-    for group in (effects.DIFFERENCE_IDS, effects.FOLD_IDS, effects.GENERIC_IDS, effects.PROSE_IDS,
+    for group in (effects.DIFFERENCE_IDS, effects.FOLD_IDS, effects.TIMES_IDS, effects.GENERIC_IDS, effects.PROSE_IDS,
                   effects.WITHIN_GROUP_IDS, effects.NOT_BLOCKING_IDS, effects.VITAL_SIGN_IDS):
         assert group <= ids
 
@@ -260,6 +280,8 @@ def test_ids_the_code_reads_are_in_the_data():
     ("standardized mean difference", "SMD"), ("SMD", "SMD"), ("Cohen's d", "SMD"), ("Hedges' g", "SMD"),
     ("number needed to treat", "other"), ("NNT", "other"), ("relative risk reduction", "other"),
     ("ratio of means", "other"), ("geometric mean ratio", "other"),
+    ("odds-ratio", "OR"), ("hazard-ratio", "HR"), ("risk-ratio", "RR"), ("incidence-rate ratio", "IRR"),
+    ("NNTB", "other"), ("NNTH", "other"),
 ])
 def test_measure_names(extractor, name, measure):
     (effect,) = extractor.extract_text(f"The result favoured the drug ({name} 1.25, 95% CI 1.05 to 1.48).", "t").effects

@@ -14,12 +14,19 @@ the usual typesettings) is composed here from the shared number pieces. An estim
   semicolon (unless a list of the name's estimates goes on: "adjusted ORs: age, 1.03 (1.01-1.05); male
   sex, 1.8 (1.2-2.7)"); so "risk ratios (95% CI) were 1.75 (0.44 to 8.13) for X, 1.11 (0.55 to 2.28)
   for Y" gives one effect per estimate, each span starting at its value;
-- written after a percentage: "a 44% (95% CI 7-66) risk reduction", "42% risk reduction [0-68]";
-- written after its interval: "the 90% CI [-2.3; 1.5] of the treatment difference (-0.4 mmHg)".
+- written after a percentage or a multiple: "a 44% (95% CI 7-66) risk reduction", "42% risk reduction
+  [0-68]", "a 2.4 times higher odds of relapse (95% CI ...)", "a 3-fold higher risk";
+- a multiple of a risk, odds or hazard named before it: "the risk of relapse was 1.9 times that in
+  controls" (a ratio; where its sentence states the named ratio of the same value, that one stays);
+- written after its interval: "the 90% CI [-2.3; 1.5] of the treatment difference (-0.4 mmHg)",
+  "(95% CI 0.61-0.85; HR 0.72)".
 
 A name's span takes in the qualifying words written before it ("age-adjusted rate ratio", "pooled
 RR"). A difference told in prose is an effect only with a labelled interval in a sentence that compares
-groups ("compared with sitting, walking lowered insulin by 16.3 mU/L (95% CI ...)"). Other estimates
+groups ("compared with sitting, walking lowered insulin by 16.3 mU/L (95% CI ...)"), and so are the
+estimates its sentence lists after it ("... and glucose by 0.3 mmol/L (95% CI ...)", "(22.4 mU/L; 12.4,
+32.4)"); a risk reduced by a percentage with its interval is a relative risk reduction ("reduced the
+risk of death by 22% (95% CI 10% to 32%)"), a comparison in itself. Other estimates
 without a name are not effects: a group's mean or rate with its CI looks the same. An abbreviated
 ratio with a unit or a value too large is a vital sign or a place ("HR 72 (65-80) beats/min", "time in
 the OR was 95 minutes"). Numbers are kept as written; record.py warns where an interval does not
@@ -72,11 +79,14 @@ CI_METHOD = r"(?:(?:robust|bootstrap(?:ped)?|exact|asymptotic|two-sided|2-sided|
 # level "ci" in lower case too ("95% ci"), where it cannot be a word of the sentence.
 CI_LABEL = (
     rf"{CI_METHOD}(?:{LEVEL}[ -]?(?:{CI_WORD}|(?-i:cis?)(?![A-Za-z-]))|{CI_WORD}(?: ?{LEVEL})?)"
-    r"(?: ?[(\[](?-i:CIs?|CrIs?)[)\]])?"
+    r"(?: ?[(\[] ?(?-i:CIs?|CrIs?) ?[)\]])?"
 )
 # Between the label and the interval: "95% CI: ", "95% CI = ", "95% CI of ", "95% CI from ",
 # "95% CI for the difference, ".
-CI_LABEL_TAIL = r"(?: ?[:=,] ?| (?:of|was|is|from|ranging from|range) | for (?:the )?[a-z-]+(?: [a-z-]+)?,? | )?"
+CI_LABEL_TAIL = (
+    r"(?: ?[:=,] ?| (?:of|was|is|(?:was )?from|(?:ranging|ranged|extending|extended) from|range|ranged) "
+    r"| for (?:the )?[a-z-]+(?: [a-z-]+)?,? | )?"
+)
 
 # A unit written after an estimate where an interval follows: "-5.5 m (95% CI ...)", "16.3 mU/L,
 # (95% CI ...)", "5.2 points", "0.21 SD units", "HR 1.03 per year", "OR 1.9 per SD"; not a word of
@@ -122,7 +132,7 @@ P_VALUE_FIRST = rf"(?:{P_VALUE_INLINE} ?[;,] ?)?"
 P_VALUE_BETWEEN = rf"(?: ?[;,] ?{P_VALUE_INLINE}(?= ?[;,]))?"
 
 # One end of an interval, with the estimate's unit or a percentage repeated: "-19.7 m", "7.7%".
-BOUND_UNIT = r"(?:(?: ?(?P=unit))(?![\w/])| ?%)?"
+BOUND_UNIT = rf"(?:(?: ?(?P=unit))(?![\w/])|{PERCENT})?"
 # A range sign: a dash (other dashes are "-" after cleaning), "to", or the tilde Chinese and Japanese
 # journals write ("1.25~2.94").
 RANGE_SIGN = r"(?: ?[-—~～] ?| to )"
@@ -136,30 +146,51 @@ DASHED_BOUNDS = (
     rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN})"
     rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
 )
+# After a label "and" joins the ends too: "95% confidence limits 1.3 and 3.1".
+LABELLED_BOUNDS = (
+    rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN}| ?[;,] ?| and )"
+    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
+)
 # "95% CI 0.43-0.80", "95% confidence interval [-2.3; 1.5]".
-LABELLED_INTERVAL = rf"(?P<label>{CI_LABEL}){CI_LABEL_TAIL}(?:[(\[] ?{BOUNDS} ?(?P<close>[)\]])|{BOUNDS})"
+LABELLED_INTERVAL = (
+    rf"(?P<label>{CI_LABEL}){CI_LABEL_TAIL}(?:[(\[] ?{LABELLED_BOUNDS} ?(?P<close>[)\]])|{LABELLED_BOUNDS})"
+)
 # The bracket an interval ends with is part of the estimate's span where it closes at once.
 CLOSE = r"(?: ?(?P<close>[)\]]))?"
 
 # An estimate: the value with its unit and the change word of a difference told in prose, then
 # its interval, labelled or bare.
 ESTIMATE_HEAD = rf"{NUMBER_START}{VALUE}(?:{UNIT_JOIN}{UNIT})??(?: {CHANGE_WORD})?"
+# The side an estimate favours, between it and its labelled interval: "3.1 points in favour of yoga
+# (95% CI 1.2 to 5.0)", "-0.4 favouring the drug, 95% CI ...". A few words, no digits.
+FAVOURING = r"(?: (?:in favou?r of|favou?ring) (?:[A-Za-z][\w'/+-]* ){0,3}?[A-Za-z][\w'/+-]*)?"
 LABELLED_TAILS = (
     # "0.58 [95% CI, 0.43-0.80]", "16.3 mU/L, (95% CI: 19.7, 22.0)"
     rf" ?,? ?[(\[] ?{P_VALUE_FIRST}{LABELLED_INTERVAL}{CLOSE}"
     # "2.47; 95% CI 1.45 to 4.19", "1.1 mmHg whose 90% confidence interval [-0.1; 2.2 mmHg]",
-    # "2.1; p = 0.01; 95% CI 1.3-3.4"
-    rf"|{P_VALUE_BETWEEN}(?: ?[;,] ?| (?:with (?:a |an |the |its )?|whose |and (?:a |the )?)| ){LABELLED_INTERVAL}"
+    # "2.1; p = 0.01; 95% CI 1.3-3.4", "1.6, with a 95% CI of 1.1 to 2.3", "0.92; the 95% CI was ..."
+    rf"|{P_VALUE_BETWEEN}(?: ?[;,] ?(?:(?:with|and) (?:a |an |the |its )?|the )?"
+    rf"| (?:with (?:a |an |the |its )?|whose |and (?:a |the )?)| ){LABELLED_INTERVAL}"
+    # "0.5 (95% CI) (0.3-0.8)": the label in a bracket of its own, the ends in the next one.
+    rf"|(?P<label> ?[(\[] ?{CI_LABEL} ?[)\]]) ?[(\[] ?{BOUNDS} ?(?P<close>[)\]])"
 )
+# A label written after the ends, inside their bracket: "(0.44 to 8.13, 95% CI)".
+TRAILING_LABEL = rf"(?: ?[,;] ?(?P<label>{LEVEL}[ -]?{CI_WORD}))?"
 BARE_TAILS = (
     # "1.75 (0.44 to 8.13)", "1.67 (1.01-2.76, p=0.042)": the interval without its label; a comma
     # between its ends only where the bracket closes at once ("(1.0, 1.4)", not a list "(1, 2, 3)").
-    rf"(?P<bare> ?[(\[] ?){BOUNDS}(?: ?(?P<close>[)\]])|(?<![,;] ?\d+(?:[.·]\d+)?%?)(?= ?[;,] ?p\b))"
+    rf"(?P<bare> ?[(\[] ?){BOUNDS}(?:{TRAILING_LABEL} ?(?P<close>[)\]])|(?<![,;] ?\d+(?:[.·]\d+)?%?)(?= ?[;,] ?p\b))"
     # "(hazard ratio 0.64, 0.50-0.82)": after a comma, within the bracket the estimate is in; ends
-    # joined by a dash or "to" only, and the bracket closes after them.
-    rf"|(?P<bare>[;,] ?){DASHED_BOUNDS}(?= ?[)\]])"
+    # joined by a dash or "to" only, and the bracket closes after them. A space before the comma
+    # where the text was assembled from tokens ("( HR 0.5 ; 0.3 - 0.8 )").
+    rf"|(?P<bare> ?[;,] ?){DASHED_BOUNDS}(?= ?[)\]])"
+    # "(22.4 mU/L; 12.4, 32.4)": the estimate and its ends in one bracket, after a semicolon, the ends
+    # joined by a comma; only where the bracket opens right before the value and the ends hold it
+    # (see _compact_interval_holds).
+    rf"|(?P<compact> ?; ?)(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator> ?, ?)"
+    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})(?= ?[)\]])"
 )
-ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{LABELLED_TAILS}|{BARE_TAILS})")
+ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{FAVOURING}(?:{LABELLED_TAILS})|{BARE_TAILS})")
 # In a text without a CI label (see _may_hold_ci_label) the labelled tails match nowhere, nor does a
 # spaced estimate ("1. 22; 95% CI"): without them the pattern finds the same estimates, faster.
 BARE_ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{BARE_TAILS})")
@@ -198,6 +229,13 @@ PLANNED = _compile(
 LIST_JOINER = _compile(r"(?: ?, ?(?:and |or )?| (?:and|or) )")
 # How far after a lone value a CI label shows it had an interval the grammar could not read.
 UNREAD_INTERVAL_REACH = 30
+# Or a CI label later in its clause, with no number nor sentence end before it but the label's level:
+# "the difference was 3.1 points for those who completed the course of yoga (95% CI ...)". A single
+# limit is no interval: the value stands alone ("1.9 times that of B, with an upper 95% confidence
+# limit of 3.0").
+UNREAD_INTERVAL_IN_CLAUSE = _compile(
+    rf"(?:(?!\. )[^\d;]){{0,100}}?(?<!\b(?:upper|lower|one-sided|1-sided) )(?:{LEVEL}[ -]?)?{CI_WORD}"
+)
 CI_MENTION = _compile(CI_WORD)
 HEADER_LEVEL = _compile(rf"{LEVEL}[ -]?{CI_WORD}")
 
@@ -213,7 +251,9 @@ NAME_HEADER = rf"(?: ?(?P<header>{HEADER_BRACKET}(?: ?{HEADER_BRACKET})?))?"
 COPULA = r"(?:was|were|is|are|of|equals?|equal to|reached|being|amounted to)"
 QUALIFIER = r"(?:(?:approximately|about|around|only|estimated at|estimated to be|found to be|calculated as) )?"
 NEAR_GAP = rf"(?: ?[:=] ?| ?, ?| {COPULA} (?:= ?)?| )"
-WORD = r"[A-Za-z][A-Za-z'/-]*"
+# A word of the gap may hold digits after its first letter: the name of an outcome ("HbA1c", "FEV1",
+# "PHQ-9", "COVID-19"); a number is no word.
+WORD = r"[A-Za-z][\w'/-]*"
 # A time point is the one phrase with digits a gap may hold: "the difference at 12 weeks was 3.1
 # (...)", "HR for death at 28 days, 0.81".
 TIME_POINT = (
@@ -248,6 +288,10 @@ INTERVAL_AFTER_NAME = _compile(rf"(?P<unit>)(?: {WORD}){{0,6}}? ?[(\[] ?(?:{LABE
 INTERVAL_FIRST = _compile(rf"(?P<unit>)(?<![\w.])(?:{LABELLED_INTERVAL}){CLOSE} (?:of|for) (?:the )?$")
 INTERVAL_FIRST_REACH = 90
 VALUE_IN_BRACKETS = _compile(rf" ?[(\[] ?{VALUE}(?: ?{UNIT})? ?[)\]]")
+# Or, in one bracket, the interval before the name and its value: "(95% CI 0.61-0.85; HR 0.72)". The
+# value ends the bracket or an item of it ("; P = .01)").
+INTERVAL_FIRST_IN_BRACKET = _compile(rf"(?P<unit>)(?<=[(\[] ?)(?:{LABELLED_INTERVAL}) ?[;,] ?$")
+VALUE_CLOSING = _compile(rf"{NEAR_GAP}{VALUE}(?: ?{UNIT})?(?= ?[;,)\]])")
 
 # A sentence ends at a full stop before a capital or bracket, or at a line break.
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\[])|\n")
@@ -303,10 +347,17 @@ UNIT_AFTER_INTERVAL = _compile(rf" ?(?:{MEASUREMENT_UNIT}|per min(?:ute)?)(?![\w
 DIFFERENCE_IDS = frozenset({"difference", "treatment-difference"})
 # Names written after a ratio's value: "a 2.78-fold increased risk of death (95% CI 1.35 to 5.72)".
 FOLD_IDS = frozenset({"fold-risk", "fold-odds", "fold-hazard"})
+# The noun of a ratio told as a multiple: "the risk of relapse was 1.9 times that in controls".
+TIMES_IDS = frozenset({"risk-times", "odds-times", "hazard-times"})
+# A multiple in prose restates the named estimate written with it ("2.4 times higher odds (OR 2.4,
+# 95% CI ...)"): where its sentence holds an effect of the same value, that one stays.
+MULTIPLE_IDS = FOLD_IDS | TIMES_IDS
+# The unit of an estimate told as a multiple: a ratio, never a difference told in prose.
+MULTIPLE_UNIT = _compile(r"times|fold")
 # Names too common in prose to reach an estimate far from them ("there was a difference in
 # response: 45% (95% CI 38-52) with A and ..."): only an estimate next to them, and the further
 # estimates of that list.
-GENERIC_IDS = frozenset({"difference", "treatment-effect", "efficacy", "delta", "effect-size"})
+GENERIC_IDS = frozenset({"difference", "treatment-effect", "efficacy", "delta", "effect-size"}) | TIMES_IDS
 # A difference told in prose ("lowered insulin by"): only next to an estimate with a labelled
 # interval, in a sentence that compares groups and says nothing of a change within one group.
 PROSE_IDS = frozenset({"changed-by"})
@@ -325,6 +376,11 @@ PERCENT_PAIR = _compile(
     r"(?: [^\W\d]+){0,6}? (?P<b>\d+(?:\.\d+)?) ?%"
 )
 RELATIVE_WORDS = _compile(r"\b(?:risk|odds|hazard|relative)\b")
+# A risk changed by a percentage is a relative risk reduction (other), a comparison of groups in
+# itself: "the drug reduced the risk of relapse by 40% (95% CI ...)", "the risk of death was
+# lowered by 25% (...)". The risk may be named in the clause before the verb, this far back.
+RISK_OF = _compile(r"\b(?:risk|odds|hazard)s? of\b")
+RISK_OF_REACH = 60
 
 # How far around an estimate its sentence is read for context (comparisons, plans, percentages).
 CONTEXT_REACH = 400
@@ -658,6 +714,13 @@ def find_estimates(text: str) -> list[Estimate]:
     return _find_estimates(_SearchedText(text))
 
 
+def _compact_interval_holds(text: str, estimate: Estimate) -> bool:
+    """"(22.4 mU/L; 12.4, 32.4)" is an estimate with its interval where the bracket opens right
+    before the value and the interval holds it; "(12; 8, 16)" of a list or a table row is none."""
+    before = text[max(0, estimate.start - 2) : estimate.start].rstrip()
+    return before[-1:] in ("(", "[") and estimate.low <= estimate.value <= estimate.high
+
+
 def _find_estimates(searched: _SearchedText) -> list[Estimate]:
     estimates = []
     for match in _estimate_matches(searched.text, _may_hold_ci_label(searched)):
@@ -677,6 +740,8 @@ def _find_estimates(searched: _SearchedText) -> list[Estimate]:
             ))
         except Unreadable:
             continue
+        if groups.get("compact") is not None and not _compact_interval_holds(searched.text, estimates[-1]):
+            estimates.pop()
     return estimates
 
 
@@ -761,6 +826,7 @@ class _Chain:
     has_interval: bool = False
     level: float | None = None
     percent: bool = False  # the last estimate was a percentage
+    measure: str | None = None  # the first effect's measure
 
 
 class _Linker:
@@ -794,6 +860,7 @@ class _Linker:
         chain.has_interval = chain.has_interval or estimate.low is not None
         chain.level = estimate.level if estimate.level is not None else chain.level
         chain.percent = estimate.percent
+        chain.measure = chain.measure or measure
 
     def measures_in_percent(self, estimate: Estimate) -> bool:
         """The sentence of ``estimate`` names a quantity measured in percent (HbA1c, ejection fraction)."""
@@ -848,12 +915,14 @@ class _Linker:
         estimate = self.by_start.get(at)
         if kind == "far" and not self.clear_gap(name.end, at, after_name=True):
             return False
-        if kind == "far" and estimate is not None and self.group_value(estimate):
-            return False
+        if kind == "far" and estimate is not None and self.group_value(estimate) and name.id not in TIMES_IDS:
+            return False  # a multiple is said of a group: "the odds were 2.5 times higher (...) in group A"
         if name.id in PROSE_IDS:
             if estimate is None or gap.end() - gap.start() != 1:
                 return False
-            measure = self._prose_measure(name.start, estimate, self.text[name.start : name.end])
+            clause_start = max(self.sentence_around(name.start, name.end)[0], name.start - RISK_OF_REACH)
+            clause = self.text[clause_start : name.end]
+            measure = self._prose_measure(name.start, estimate, self.text[name.start : name.end], clause)
             if measure is not None:
                 self.add(at, name, estimate, measure)
             return measure is not None
@@ -866,11 +935,14 @@ class _Linker:
         lone = LONE_VALUE.match(self.text, at)
         if lone is None or at in self.used:
             return False
+        if self.interval_before_in_bracket(name)[1] is not None:
+            return False  # its interval came first: link_interval_first reads both
         if kind == "far" and COUNTED_AFTER.search(self.text, gap.start(), at):
             return False
         if PLANNED.search(self.text, *self.sentence_around(name.start, lone.end())):
             return False
-        if CI_MENTION.search(self.text, lone.end(), lone.end() + UNREAD_INTERVAL_REACH):
+        if CI_MENTION.search(self.text, lone.end(), lone.end() + UNREAD_INTERVAL_REACH) or (
+                UNREAD_INTERVAL_IN_CLAUSE.match(self.text, lone.end())):
             return False  # an interval follows that the grammar could not read: no half-read effect
         self._add_lone(span_start, name, lone)
         position = lone.end()
@@ -906,6 +978,8 @@ class _Linker:
                 continue
             interval = INTERVAL_AFTER_NAME.match(self.text, name.end)
             if interval is None or not self.same_sentence(name.end, interval.end()):
+                if name.id in FOLD_IDS and not lone.group("percent"):
+                    self._add_lone_multiple(name, lone)
                 continue
             try:
                 estimate = Estimate(lone.start("value"), _interval_end(interval), _number(lone.group("value")),
@@ -916,13 +990,38 @@ class _Linker:
                 continue
             self.add(estimate.start, name, estimate)
 
+    def _add_lone_multiple(self, name: Name, lone: regex.Match) -> None:
+        """"a 2.4-fold higher risk of relapse" without an interval: a ratio, as "OR 2.4" is; not where
+        an interval follows that the grammar could not read, nor in a sentence that plans one."""
+        if CI_MENTION.search(self.text, name.end, name.end + UNREAD_INTERVAL_REACH):
+            return
+        if PLANNED.search(self.text, *self.sentence_around(name.start, name.end)):
+            return
+        try:
+            value = _number(lone.group("value"))
+        except Unreadable:
+            return
+        self.add(lone.start("value"), name, Estimate(lone.start("value"), name.end, value, False))
+
+    def drop_restated_multiples(self) -> None:
+        """A multiple whose sentence holds another effect of the same value restates it."""
+        others = [e for e in self.effects if e.name.id not in MULTIPLE_IDS]
+        self.effects = [
+            e for e in self.effects
+            if e.name.id not in MULTIPLE_IDS or not any(
+                o.estimate.value == e.estimate.value
+                and self.same_sentence(min(o.start, e.start), max(o.end, e.end)) for o in others)
+        ]
+
     # -- a name after its interval: "the 90% CI [-2.3; 1.5] of the difference (-0.4 mmHg)" --
     def link_interval_first(self) -> None:
         for name in self.measures:
-            if name.abbreviation:
-                continue
-            interval = INTERVAL_FIRST.search(self.text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
-            value = VALUE_IN_BRACKETS.match(self.text, name.end) if interval else None
+            value = None
+            if not name.abbreviation:
+                interval = INTERVAL_FIRST.search(self.text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
+                value = VALUE_IN_BRACKETS.match(self.text, name.end) if interval else None
+            if value is None:
+                interval, value = self.interval_before_in_bracket(name)
             if value is None:
                 continue
             try:
@@ -933,6 +1032,21 @@ class _Linker:
             except Unreadable:
                 continue
             self.add(interval.start(), name, estimate)
+
+    def interval_before_in_bracket(self, name: Name) -> tuple[regex.Match | None, regex.Match | None]:
+        """"(95% CI 0.61-0.85; HR 0.72)": the interval and the value, or (None, None). Not the
+        interval of a value before the bracket ("12% (95% CI 10-14; OR 2.1)"), and only one that
+        holds the value."""
+        interval = INTERVAL_FIRST_IN_BRACKET.search(self.text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
+        if interval is None or _interval_end(interval) in self.by_end:
+            return None, None
+        value = VALUE_CLOSING.match(self.text, name.end)
+        try:
+            holds = value is not None and (
+                _number(interval.group("low")) <= _number(value.group("value")) <= _number(interval.group("high")))
+        except Unreadable:
+            holds = False
+        return (interval, value) if holds else (None, None)
 
     # -- apart, earlier in the sentence --
     def link_apart(self) -> None:
@@ -945,10 +1059,12 @@ class _Linker:
             if at < 0:
                 continue
             name = self.measures[at]
-            if name.id in PROSE_IDS or not self.same_sentence(name.end, estimate.start):
+            if not self.same_sentence(name.end, estimate.start):
                 continue
             chain = self.chains.get(name.start)
-            if name.id in GENERIC_IDS and chain is None:
+            # A difference told in prose goes on only as a list of estimates after it: "lowered
+            # insulin by 16.3 mU/L (95% CI ...), with greater falls in A (22.4 mU/L; 12.4, 32.4)".
+            if name.id in (GENERIC_IDS | PROSE_IDS) and chain is None:
                 continue
             anchor = max(name.end, chain.end) if chain else name.end
             continues = chain is not None and chain.has_interval
@@ -969,7 +1085,7 @@ class _Linker:
                     continue
                 if estimate.level is None:
                     estimate.level = self._inherited_level(name, chain)
-            self.add(estimate.start, name, estimate)
+            self.add(estimate.start, name, estimate, chain.measure if name.id in PROSE_IDS else None)
 
     def _inherited_level(self, name: Name, chain: _Chain | None) -> float | None:
         if chain is not None and chain.level is not None:
@@ -988,12 +1104,14 @@ class _Linker:
                 self.add(estimate.start, Name(estimate.start, estimate.start, measure, "prose", False), estimate,
                          measure)
 
-    def _prose_measure(self, start: int, estimate: Estimate, words: str) -> str | None:
-        """The measure of a difference told in prose, or None where it is not a between-group effect."""
-        if not estimate.labelled:
+    def _prose_measure(self, start: int, estimate: Estimate, words: str, clause: str = "") -> str | None:
+        """The measure of a difference told in prose, or None where it is not a between-group effect.
+        ``clause``: the words before it in its sentence, where the risk it changes may be named."""
+        if not estimate.labelled or MULTIPLE_UNIT.fullmatch(estimate.unit or ""):
             return None
         sentence_start, sentence_end = self.sentence_around(start, estimate.end)
-        if COMPARISON.search(self.text, sentence_start, sentence_end) is None:
+        risk_reduced = estimate.percent and not estimate.unit and RISK_OF.search(clause)
+        if COMPARISON.search(self.text, sentence_start, sentence_end) is None and not risk_reduced:
             return None
         if any(rule.pattern.search(self.text, sentence_start, sentence_end) for rule in _within_group_rules()):
             return None
@@ -1001,7 +1119,7 @@ class _Linker:
             return "RD"
         if not estimate.percent:
             return "MD"
-        if RELATIVE_WORDS.search(words):
+        if RELATIVE_WORDS.search(words) or risk_reduced:
             return "other"
         for pair in PERCENT_PAIR.finditer(self.text, sentence_start, sentence_end):
             if _is_difference_of(estimate.value, pair.group("a"), pair.group("b")):
@@ -1012,17 +1130,21 @@ class _Linker:
 def _may_tie_alone(text: str, name: Name) -> bool:
     """Whether the linker could tie a measure name to anything in a text without estimates (a value
     followed by an interval): a lone value after it (link_adjacent), a percentage before it with an
-    interval after it (link_following) or an interval before it with a value after it
-    (link_interval_first). The linker's own tests, without the conditions it adds to them."""
+    interval after it or a multiple before it ("a 3-fold higher risk"; link_following), or an
+    interval before it with a value after it, in brackets or in one bracket (link_interval_first). The
+    linker's own tests, without the conditions it adds to them."""
     for _, pattern in NAME_GAPS:
         gap = pattern.match(text, name.end)
         if gap is not None and LONE_VALUE.match(text, gap.end()):
             return True
-    if VALUE_BEFORE_NAME.search(text, max(0, name.start - 24), name.start) and INTERVAL_AFTER_NAME.match(
+    if VALUE_BEFORE_NAME.search(text, max(0, name.start - 24), name.start) and (
+            name.id in FOLD_IDS or INTERVAL_AFTER_NAME.match(text, name.end)):
+        return True
+    if INTERVAL_FIRST.search(text, max(0, name.start - INTERVAL_FIRST_REACH), name.start) and VALUE_IN_BRACKETS.match(
             text, name.end):
         return True
-    return bool(INTERVAL_FIRST.search(text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
-                and VALUE_IN_BRACKETS.match(text, name.end))
+    return bool(INTERVAL_FIRST_IN_BRACKET.search(text, max(0, name.start - INTERVAL_FIRST_REACH), name.start)
+                and VALUE_CLOSING.match(text, name.end))
 
 
 def _p_value_for(text: str, effect: Effect, p_values: list[dict], starts: list[int]) -> dict | None:
@@ -1037,7 +1159,8 @@ def _p_value_for(text: str, effect: Effect, p_values: list[dict], starts: list[i
     at = bisect_left(starts, effect.start) - 1
     if at >= 0 and p_values[at]["end"] <= effect.start:
         before = p_values[at]
-        if P_VALUE_BEFORE.fullmatch(text, before["end"], effect.start) and text[before["start"] - 1 : before["start"]] in "([":
+        opens_bracket = before["start"] > 0 and text[before["start"] - 1] in "(["
+        if opens_bracket and P_VALUE_BEFORE.fullmatch(text, before["end"], effect.start):
             return before
     return None
 
@@ -1063,6 +1186,7 @@ def find_effects(text: str, p_values: list[dict] = ()) -> list[Found]:
     linker.link_interval_first()
     linker.link_apart()
     linker.link_prose_changes()
+    linker.drop_restated_multiples()
 
     results = sorted((p for p in p_values if not p.get("threshold")), key=lambda p: p["start"])
     starts = [p["start"] for p in results]
