@@ -36,10 +36,9 @@ from typing import Iterable, NamedTuple, Sequence
 import regex
 
 from ..nlp.spans import Found
-from ..resources import load_rules, required_literals
+from ..resources import NO_FULLCASE, load_rules, required_literals
 
 RULES_FILE = "intervention_names.jsonl"
-NO_FULLCASE = "(?-f)"
 
 
 class Name(NamedTuple):  # a tuple: sorted and compared at C speed

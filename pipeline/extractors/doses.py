@@ -34,7 +34,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.spans import DOSES, ENTITIES, Found, doc_text, write_spans
-from ..resources import Literals, could_match, fold_for_literals, load_mapping, load_rules, required_literals
+from ..resources import (
+    NO_FULLCASE,
+    Literals,
+    could_match,
+    fold_for_literals,
+    load_mapping,
+    load_rules,
+    required_literals,
+)
 from .dose_interventions import DocumentNames, DoseTie, Name, is_listed_word, resolve, word_starts
 from .numbers import (
     DECIMAL,
@@ -57,14 +65,6 @@ INTERVENTION_LABELS = ("DRUG", "CELL_PRODUCT")
 
 # Case-insensitive patterns use simple case folding ("(?-f)"): V1's default full folding (where
 # "ß" matches "ss") makes matching several times slower and changes nothing for units and cue words.
-NO_FULLCASE = "(?-f)"
-
-
-def _compile_rule(rule) -> regex.Pattern:
-    flags = regex.V1 if rule.case == "sensitive" else regex.V1 | regex.IGNORECASE
-    return regex.compile(NO_FULLCASE + rule.pattern, flags)
-
-
 # --- Amounts --------------------------------------------------------------------------------
 
 # "0. 25 X 10^6": a decimal split by whitespace re-tokenization. Only after a leading zero, where
@@ -415,15 +415,15 @@ def _unit_name(match: regex.Match) -> str:
 def _context_rules() -> dict[str, tuple[regex.Pattern, ...]]:
     rules: dict[str, list] = {}
     for rule in load_rules("dose_context.jsonl"):
-        rules.setdefault(rule.label, []).append(_compile_rule(rule))
+        rules.setdefault(rule.label, []).append(rule.compiled())
     for rule in load_rules("dose_frequencies.jsonl"):
-        rules.setdefault(rule.label, []).append(_compile_rule(rule))
+        rules.setdefault(rule.label, []).append(rule.compiled())
     return {label: tuple(patterns) for label, patterns in rules.items()}
 
 
 @lru_cache(maxsize=None)
 def _not_given_rules() -> tuple[tuple[Literals | None, regex.Pattern], ...]:
-    return tuple((required_literals(rule.pattern), _compile_rule(rule))
+    return tuple((required_literals(rule.pattern), rule.compiled())
                  for rule in load_rules("dose_context.jsonl") if rule.label == "NOT_GIVEN_BEFORE")
 
 
