@@ -19,6 +19,7 @@ from functools import lru_cache
 import regex
 
 from ..resources import (
+    NO_FULLCASE,
     Literals,
     could_match,
     fold_for_literals,
@@ -36,7 +37,9 @@ from .numbers import (
 ROLES = ("screened", "enrolled", "randomized", "arm", "analyzed", "completed", "withdrawn")
 # Cue labels that refine a role for the total and the planned-count decision; each is written out
 # as the gold role it is a kind of (sample_size_roles.jsonl says which counts take them).
-FINER_ROLES = {"eligible": "enrolled", "planned": "enrolled"}
+# "subgroup" is no cue's: a part of the population a result is read in ("Among responders
+# (n = 34)"), written out as analysed but never a total nor an actual count beside a target.
+FINER_ROLES = {"eligible": "enrolled", "planned": "enrolled", "subgroup": "analyzed"}
 # A cue that only places the count in a group ("8 patients in the surgery group", "45 in each
 # arm"): an arm, unless a verb after it says what the group did ("... were lost to follow-up").
 IN_GROUP = "in_group"
@@ -53,16 +56,6 @@ LABEL = "SAMPLE_SIZE"
 # counts); never part of a decimal, a word ("CD34", "P2Y12"), a hyphenated name ("n-3") or a
 # longer digit run, so a 100k-digit line costs one short match per position.
 INTEGER = r"(?<![\w.,·-])\d{1,7}(?![.,·]?\d)"
-
-# Case-insensitive patterns use simple case folding ("(?-f)"): V1's default full folding (where
-# "ß" matches "ss") makes every match ~50x slower and changes nothing for English cue words.
-NO_FULLCASE = "(?-f)"
-
-
-def _compile_rule(rule) -> regex.Pattern:
-    flags = regex.V1 if rule.case == "sensitive" else regex.V1 | regex.IGNORECASE
-    return regex.compile(NO_FULLCASE + rule.pattern, flags)
-
 
 # Thousands set off by a space where the shared GROUPED_INTEGER does not take them (after a
 # sign or a comma: "n = 32 929", "In total, 32 929 subjects"); read only where a count is
@@ -107,8 +100,9 @@ SECOND_HEAD = regex.compile(r" and (\w+)")
 # A bracket inside a noun phrase: short, no spread, no nested bracket, and no n of its own
 # ("(BMI = 27 to 40 kg/m2)" may stand there; "(n = 12)" is a count).
 BRACKET_IN_PHRASE = regex.compile(r"\G \((?! ?[nN]\.? ?[=:])[^()±;]{1,40}\)")
-# Modifiers joined by "and"/"or" ("216 male and female CABG patients"); one such join per phrase.
-MODIFIER_JOIN = frozenset({"and", "or"})
+# Modifiers joined by "and"/"or" ("216 male and female CABG patients", "120 healthy but
+# overweight adults"); one such join per phrase.
+MODIFIER_JOIN = frozenset({"and", "or", "but"})
 # A percentage in brackets straight after the number ("269 (89.4%) participants", "41 [50.6%]")
 # or after its noun ("6 patients (60%)"): the count is a share of a group counted elsewhere.
 PERCENT_AFTER = regex.compile(r"\G ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]]")
@@ -248,7 +242,7 @@ def is_denominator(before: str) -> bool:
 def _role_rules() -> tuple[tuple[str, bool, regex.Pattern, Literals | None], ...]:
     """(label, whether the rule starts at the marker, compiled pattern, its literal prefilter)."""
     return tuple(
-        (r.label, r.pattern.startswith(MARK), _compile_rule(r), _prefilter(r.pattern))
+        (r.label, r.pattern.startswith(MARK), r.compiled(), _prefilter(r.pattern))
         for r in load_rules("sample_size_roles.jsonl")
     )
 
@@ -353,6 +347,10 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
             continue
         if not initial and (bare in STOP_WORDS or bare in UNIT_WORDS):
             return None
+        # "1 Twenty patients completed ...": a numbered statement's number before a count
+        # spelled out; the spelled count is the count, the number before it none.
+        if _spelled_number_word(bare):
+            return None
         # After a modifier, one bracket may interrupt the phrase: "30 white European (14
         # women) older adults".
         if modifiers and not bracket_skipped:
@@ -367,6 +365,11 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
             return None
         pos = found.end()
     return None
+
+
+def _spelled_number_word(word: str) -> bool:
+    found = number_pattern().fullmatch(word)
+    return found is not None and found.group("digits") is None
 
 
 def counts_units(text: str, pos: int) -> bool:
@@ -387,6 +390,7 @@ def counts_units(text: str, pos: int) -> bool:
 
 
 PERCENT_SIGN = regex.compile(r"\G ?%")
+DIGITS_ECHO = regex.compile(r"\G ?\( ?(?P<digits>\d{1,7}) ?\)")
 
 
 def _participant_noun_next(text: str, pos: int) -> bool:
@@ -427,6 +431,11 @@ def find_candidates(text: str) -> list[Candidate]:
                                            value, "noun", phrase[2],
                                            share=PERCENT_AFTER.match(text, phrase[0]) is not None))
                     continue
+        # "Twelve (12) healthy subjects": the count spelled out, then echoed in digits.
+        echo = DIGITS_ECHO.match(text, number_end) if match.group("spelled") is not None else None
+        if echo is not None and int(echo.group("digits")) == value:
+            taken.add(echo.start("digits"))
+            number_end = echo.end()
         phrase = noun_phrase(text, number_end)
         if phrase is not None:
             head_end, _, head, percent = phrase
@@ -694,10 +703,11 @@ def governing_role(before: str) -> str | None:
     return next((label for _, d, _, label in sorted(cues, key=lambda c: (c[1], c[2])) if d == distance), None)
 
 
-# "(n = 30 per group)", "100 per arm", "20 patients each", "45 participants in each group":
-# one count stands for every group (sample_size_total multiplies it by their number).
+# "(n = 30 per group)", "100 per arm", "20 patients each", "45 participants in each group",
+# "(n = 10/group)": one count stands for every group (sample_size_total multiplies it by their number).
 EACH_AFTER = regex.compile(
-    r"\G,? (?:per|in each|for each|in either|each) (?:[\w-]+ )?(?:group|arm|cohort|sequence)\b|\G,? each\b|\G,? per group\b",
+    r"\G,? (?:per|in each|for each|in either|each) (?:[\w-]+ )?(?:group|arm|cohort|sequence)\b|\G,? each\b|\G,? per group\b"
+    r"|\G ?/ ?(?:group|arm|cohort)\b",
     regex.I)
 
 

@@ -152,6 +152,10 @@ def find_counts(text: str) -> list[Candidate]:
             # "complications (n = 4)", "(35.2 +/- 22.3 hours, n = 11)": a result's n.
             if outcome_before(before):
                 continue
+            # "(n = 12 centres)", "(n = 3 trials)": an n of something other than people.
+            if counts_units(text, cand.end):
+                rejected.add(cand.start)
+                continue
             # "districts constituted the units for randomisation (n = 17)": clusters, not people.
             if names_clusters(before):
                 rejected.add(cand.start)
@@ -172,6 +176,12 @@ def find_counts(text: str) -> list[Candidate]:
             elif cand.share:
                 # "(N = 71 [53%])": how many of a group had a result.
                 continue
+            elif _opens_with_subgroup(text, s_start, cand.start) or (
+                    population and reports_result(after.lstrip(") ,"))):
+                # "Among responders (n = 34), ...", "In patients with diabetes (n = 45), ...",
+                # "Patients with diabetes (n = 45) had ...": a part of the population in which a
+                # result is read, never a further group.
+                cand.role, cand.cued = "subgroup", True
             else:
                 cand.role, cand.cued = "arm", True
             kept.append(cand)
@@ -198,6 +208,11 @@ def find_counts(text: str) -> list[Candidate]:
                     last_result = (cand.np_end, clause.left, result_shared)
                     continue
             if as_denominator:
+                # "2 of 3 cases occur in women": a fraction stated in the present tense is a
+                # fact about the disease, not a result of the study (reported in the past).
+                if GENERAL_PRESENT.match(text, cand.np_end):
+                    rejected.add(cand.start)
+                    continue
                 # The verb after "9 of 20 patients had" is the numerator's; the denominator's role
                 # is only what its own phrase and a participle after it say ("of 50 randomized
                 # participants", "of 100 outpatients consecutively randomized").
@@ -262,7 +277,7 @@ def find_counts(text: str) -> list[Candidate]:
                     # participle ("84 out of 100 outpatients consecutively randomized") is
                     # said of the pool.
                     if tail_role in ("enrolled", "randomized", "eligible") and not partitive.group("det") \
-                            and number_pattern().match(text, partitive.end()) and ENTERED_VERB.match(tail):
+                            and number_pattern().match(text, partitive.end()) and _entered_verb(tail, text[left:cand.start]):
                         cand.entered = True
                         pools.add(partitive.end())
                     # "87 of the planned 300 patients had been enrolled": the part is the actual
@@ -329,14 +344,80 @@ def find_counts(text: str) -> list[Candidate]:
     kept.sort(key=lambda c: c.start)
     kept = _drop_coordinated_results(text, unused, kept, sentences)
     _share_coordinated_roles(text, kept)
+    _share_gapped_roles(text, kept)
+    _share_object_roles(text, kept)
+    _arms_after_group_list(text, kept, sentences)
     _mark_pools(text, kept)
     for cand in kept:
         if cand.start in pools:
             cand.role = "screened"
     kept = _drop_reason_breakdowns(text, unused, kept, sentences)
     kept = _drop_bracketed_make_up(text, kept)
+    kept = _drop_background(text, kept, sentences)
     _followed_cohort(text, kept)
     return _drop_planned_if_actual(kept)
+
+
+# A structured abstract's background section speaks of the disease and of earlier work ("2 of
+# 3 cases occur in women", "a trial in 500 patients showed ..."): its counts are not of the
+# study the document reports (GOLD.md), unless a sentence there speaks of the study itself.
+# Headers in capitals, or capitalized with a colon; "Background and aims" may state the study.
+# The section ends at a header of the study's own parts (objective, methods, results), never
+# at the conclusions: without such a header the abstract is not read as sectioned.
+BACKGROUND_HEADER = regex.compile(
+    r"(?<![\w-])(?:(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE)(?! AND)\b ?[:.]?|(?:Background|Introduction|Context|Rationale) ?:)")
+NEXT_HEADER = regex.compile(
+    r"(?<![\w-])(?:(?:OBJECTIVES?|AIMS?|PURPOSE|GOALS?|METHODS?|DESIGN|STUDY DESIGN|SETTING|PATIENTS|SUBJECTS|PARTICIPANTS"
+    r"|MATERIALS?|RESULTS|FINDINGS|INTERVENTIONS?)\b"
+    r"|(?:Objectives?|Aims?|Purpose|Methods?|Design|Setting|Patients|Subjects|Participants|Materials?|Results|Findings"
+    r"|Interventions?)(?: [\w ]{1,30}?)? ?:)")
+# A background section is a paragraph, not the abstract: past this, the header was not one.
+BACKGROUND_LENGTH = 1500
+STUDY_ITSELF = regex.compile(r"\b(?:we|our|this|the present|the current|here)\b", regex.I)
+
+
+def _drop_background(text: str, kept: list[Candidate], sentences) -> list[Candidate]:
+    header = BACKGROUND_HEADER.search(text)
+    # A background header far past the first count is a word in running text, not a header.
+    if header is None or not kept or kept[0].start + BACKGROUND_LENGTH < header.start():
+        return kept
+    following = NEXT_HEADER.search(text, header.end(), header.end() + BACKGROUND_LENGTH)
+    # Results straight after the background: the methods were in it, unheaded.
+    if following is None or following.group().lower().startswith(("results", "findings")):
+        return kept
+    start, end = header.end(), following.start()
+
+    def in_background(cand: Candidate) -> bool:
+        if not start <= cand.start < end:
+            return False
+        s_start, s_end = enclosing(sentences, cand.start)
+        return STUDY_ITSELF.search(text, max(s_start, start), min(s_end, end)) is None
+
+    return [c for c in kept if not in_background(c)]
+
+
+# A subgroup named before its n, in a sentence that reads a result in it (not a treatment group).
+SUBGROUP_BEFORE_N = regex.compile(
+    r"\b(?:among|amongst|in|within) (?:the |all )?(?:subgroups?|subsets?|strat(?:um|a)|responders|non-?responders|survivors"
+    r"|those|patients|participants|subjects|women|men|children|adults)\b"
+    r"(?: (?!(?:group|arm)s?\b|randomi|enrol|includ|recruit|allocat|assign)[\w'/-]+){0,5},? ?\($",
+    regex.I)
+# Before a sentence's subgroup phrase: nothing, or a section header ("RESULTS: Among ...").
+HEADER_ONLY = regex.compile(r"\s*(?:[A-Z][A-Z ,]*:? ?)?")
+
+
+def _opens_with_subgroup(text: str, s_start: int, n_start: int) -> bool:
+    """Whether the sentence opens with the subgroup the n counts ("In patients with diabetes
+    (n = 45), ..."); "... studied in volunteers (n = 16) and in patients (n = 8)" are groups."""
+    found = SUBGROUP_BEFORE_N.search(text, max(s_start, n_start - 80), n_start)
+    return found is not None and HEADER_ONLY.fullmatch(text, s_start, found.start()) is not None
+
+
+# The present tense of a fact after a fraction's denominator ("2 of 3 cases occur in women");
+# results are told in the past or the present perfect ("25 of 48 patients have had ...").
+GENERAL_PRESENT = regex.compile(
+    r"\G(?: (?!(?:were|was|had|did|have|has)\b)[\w-]+){0,2}? (?:occur|are|is|develop|develops|affect|affects|die|dies"
+    r"|experience|experiences|suffer|suffers|remain|remains|require|requires|will)\b")
 
 
 # "Forty-five patients ... were followed for 2 years": said of the first group the document
@@ -400,7 +481,7 @@ def _clause_of(text: str, cand: Candidate, sentences) -> _Clause:
 
 # What may follow a number a verb or field before takes as its object (governing_role): the
 # clause's end, a bracket, or a preposition, never a word it would count instead.
-OBJECT_END = regex.compile(r"\G(?:[.,;:)\]]|$| \((?! ?\d{1,3}(?:[.·]\d+)? ?%)| (?:in|into|to|from|at|per|each|across|over|and|or|with|who|whom)\b)")
+OBJECT_END = regex.compile(r"\G(?:[.,;:)\]]|$| [(\[](?! ?\d{1,3}(?:[.·]\d+)? ?%)| (?:in|into|to|from|at|per|each|across|over|and|or|with|who|whom)\b)")
 # Clusters named just before "(20 per arm)": the count is theirs, not people's.
 CLUSTERS_BEFORE = regex.compile(
     r"\b(?:clusters|units|districts|practices|schools|villages|communities|wards|classrooms|centres|centers|sites|hospitals|regions|households|clinics|homes)\b[^.;]{0,25}$", regex.I)
@@ -480,7 +561,8 @@ def _breakdown_of_a_count(text: str, candidates: list[Candidate], i: int, floor:
     if opening < 0 or ")" in text[opening:cand.start]:
         return False
     for other in reversed(candidates[max(0, i - NEIGHBOURS): i]):
-        if other.start < opening and BRACKETED_AFTER_COUNT.fullmatch(text, other.num_end, opening):
+        # The counted group is in the same sentence ("... responded well. Students (48 women").
+        if floor <= other.start < opening and BRACKETED_AFTER_COUNT.fullmatch(text, other.num_end, opening):
             return True
     return False
 
@@ -539,6 +621,17 @@ def _partitive_role(text: str, tail: str) -> str | None:
 # randomized", "... agreed to participate".
 ENTERED_VERB = regex.compile(r",? (?:\w+ly )?(?:were|was|have been|had been|agreed|consented|participated|took part|entered|enrolled|joined)\b")
 
+# A bare participle after the pool's noun with the clause's finite verb before the part:
+# "treatment was received by 820 of 919 patients enrolled" - the pool is the enrolled one.
+PARTICIPLE_ENTERED = regex.compile(r",? (?:\w+ly )?(?:enrolled|entered)\b")
+
+
+def _entered_verb(tail: str, clause_before: str) -> bool:
+    if ENTERED_VERB.match(tail) is None:
+        return False
+    return not (PARTICIPLE_ENTERED.match(tail) and FINITE_VERB.search(clause_before))
+
+
 # "controlled in 13 of the 30 neonates": a partitive after "in" reports a result.
 IN_BEFORE = regex.compile(r"\bin\s?$")
 WORD = regex.compile(r"[A-Za-z-]+")
@@ -563,7 +656,17 @@ def _counts_something_else(text: str, pos: int) -> bool:
     # "11 out of 12 turned negative": a verb says what the group did.
     if VERB_FORM.fullmatch(word):
         return False
+    # "15 of 88 oseltamivir and 2 of 29 placebo recipients": the treatment names the group, the
+    # head noun of the parallel denominator is its noun too.
+    shared = SHARED_DENOMINATOR_HEAD.match(text, pos) if word not in UNIT_WORDS else None
+    if shared is not None and noun_phrase(text, shared.end("whole")) is not None:
+        return False
     return word == "%" or (word not in STOP_WORDS and word not in participant_nouns())
+
+
+SHARED_DENOMINATOR_HEAD = regex.compile(
+    r"\G(?: [A-Za-z][\w+/-]*){1,2},? (?:and|or|versus|vs\.?) \d{1,7}(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])?"
+    r" (?:out )?of (?P<whole>\d{1,7})")
 
 
 # "11 out of 12 turned negative", "14 of 24 given placebo": what the group did or was given.
@@ -638,7 +741,7 @@ PARALLEL = regex.compile(
     r"(?:(?:,|;|:| and| or| whereas| while| versus| vs\.?) (?:the )?|\( ?)$"
 )
 PARALLEL_AFTER = regex.compile(
-    r"\G(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])? (?:in|to|into|for|on) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|intervention|control|placebo|treatment)\b",
+    r"\G(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])? (?:in|to|into|for|on) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|cohorts?|intervention|control|placebo|treatment)\b",
     regex.I,
 )
 # "(158 to remdesivir and 79 to placebo)": in a sentence that assigns, "to" and a treatment.
@@ -791,6 +894,49 @@ def _share_coordinated_roles(text: str, kept: list[Candidate]) -> None:
                     cur.role, cur.cued = nxt.role, nxt.cued
         elif cur.role == "arm" and nxt.role in DID_ROLES and PLACED_ROLE_GAP.fullmatch(gap):
             cur.role = nxt.role
+
+
+# "We randomly assigned 1,460 patients with angina and 1,202 patients with heart failure to
+# ...": the verb before the first count takes both as its objects.
+OBJECT_VERB_BEFORE = regex.compile(
+    r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|enrolled|recruited|included|studied|assigned|allocated)"
+    r"(?: a total of| all)? $", regex.I)
+OBJECTS_GAP = regex.compile(r"(?: (?!(?:were|was|had|have|has|did|is|are)\b)[\w'/-]+){0,6},? and (?:the |also )?")
+
+
+def _share_object_roles(text: str, kept: list[Candidate]) -> None:
+    for cur, nxt in pairwise(kept):
+        if (cur.cued and not nxt.cued and cur.kind == nxt.kind == "noun" and cur.role in ("enrolled", "randomized")
+                and OBJECT_VERB_BEFORE.search(text, max(0, cur.start - 40), cur.start)
+                and OBJECTS_GAP.fullmatch(text, cur.np_end, nxt.start)):
+            nxt.role, nxt.cued = cur.role, True
+
+
+# "randomized into two groups: 10 patients received ...; 12 patients ...": after a colon that
+# opens the list of the groups, each count is one group's, whatever verb stands before the colon.
+GROUP_LIST_OPENED = regex.compile(
+    r"\b(?:into|in|to) (?:two|three|four|five|six|[2-6]) (?:[\w-]+ ){0,2}?(?:groups|arms|cohorts)(?: as follows)? ?:[^.:]*$", regex.I)
+LIST_ROLES = ("enrolled", "randomized", "eligible")
+
+
+def _arms_after_group_list(text: str, kept: list[Candidate], sentences) -> None:
+    for cand in kept:
+        if cand.role in LIST_ROLES and not cand.each:
+            s_start = enclosing(sentences, cand.start)[0]
+            if GROUP_LIST_OPENED.search(text, max(s_start, cand.start - 200), cand.start):
+                cand.role, cand.cued = "arm", True
+
+
+# "Colchicine was given to 199 patients and naproxen to 200": the second count's verb is left
+# out, its treatment and preposition stand in for it.
+GAPPED_GAP = regex.compile(r",? (?:and|or|while|whereas) (?:the )?[\w+/-]+(?: [\w+/-]+){0,3} (?:to|with|on) (?:the |another |a further )?")
+
+
+def _share_gapped_roles(text: str, kept: list[Candidate]) -> None:
+    """An uncued count after an arm, coordinated with the verb left out, is an arm too."""
+    for cur, nxt in pairwise(kept):
+        if cur.role == "arm" and not nxt.cued and GAPPED_GAP.fullmatch(text, cur.np_end, nxt.start):
+            nxt.role, nxt.cued = "arm", True
 
 
 def _add_treatment_pairs(text, candidates, kept, sentences):

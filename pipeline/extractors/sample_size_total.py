@@ -2,19 +2,23 @@
 
 Three steps, each one simple rule:
   1. Which counts may state the population: not the screened (nor the pool of "Of 320
-     assessed, 120 were randomized"), not the numerator of "N of M" (a part of a group counted
-     elsewhere), and a count whose role no cue gave only before the first count whose cue does
+     assessed, 120 were randomized", nor an uncued count whose part "of whom" entered), not the
+     numerator of "N of M" (a part of a group counted elsewhere), not a subgroup a result is
+     read in, and a count whose role no cue gave only before the first count whose cue does
      (later it is a part or a result: "the 134 patients given sertraline"). Units other than
-     people count only where no people are counted.
+     people count only where no people are counted. A count of every group ("6 per cohort")
+     is read as a group's, whatever verb it shares.
   2. The first tier that has counts decides: enrolled (included, recruited); else randomized;
      else a count that met the criteria; else a planned target (left only where no actual
      count is given); else the groups' counts; else the analysed; else the completers.
   3. Within the tier, the counts that are not parts or repeats of another are summed: several
      studies or phases add up; a run of counts adding up to an earlier one is its breakdown, and
      so are the counts after a pool ("Of 84 enrolled patients, 42 ... and 42 ...");
-     the same number again in a later sentence is the same group; "two groups of 30" and
-     "(n = 30 per group)" stand for every group. Null where the groups' counts are only
-     bounds ("up to 5 patients each").
+     the same number again in a later sentence is the same group (unless both are the n of
+     groups named apart: "Group A (n = 30) ... Group B (n = 30)"), and so is a later "the N"
+     in the enrolled or randomized tier; a sentence opening a further study part ("In
+     experiment 2, ...") adds its count; "two groups of 30" and "(n = 30 per group)" stand for
+     every group. Null where the groups' counts are only bounds ("up to 5 patients each").
 """
 
 from __future__ import annotations
@@ -84,10 +88,18 @@ def total_of_counts(text: str, counts) -> int | None:
     pools = _pools(text, usable, sentences)
     for group in ([m for m in usable if not m.units], [m for m in usable if m.units]):
         for tier in TIERS:
-            in_tier = [m for m in group if m.role == tier]
+            in_tier = [m for m in group if _tier_of(m) == tier]
             if in_tier:
                 return _tier_total(text, tier, in_tier, sentences, pools)
     return None
+
+
+def _tier_of(m) -> str:
+    """The tier a count is read in: a count of every group ("6 patients per cohort", "(150 in
+    each group)") states one group's size, whatever verb it shares with the population."""
+    if getattr(m, "each", False) and m.role in STATED_ROLES:
+        return "arm"
+    return m.role
 
 
 def _population_counts(text: str, counts: list, sentences) -> list:
@@ -96,7 +108,12 @@ def _population_counts(text: str, counts: list, sentences) -> list:
               # The numerator of "N of/out of the ..." is a part of a group counted elsewhere,
               # unless it is the part that entered the trial from a pool.
               and (m.entered or not PARTITIVE_AFTER.match(text, _number_end(text, m)))]
-    first_cued = next((m for m in usable if m.cued and m.role not in ("withdrawn",)), None)
+    # "530 women delivered at the unit, of whom 412 were eligible": a count with no cue of its
+    # own, whose part is then said to have entered, is the pool the part came from.
+    usable = [m for m, after in zip(usable, usable[1:] + [None])
+              if m.cued or after is None or not (after.cued and after.role in STATED_ROLES
+                                                  and SUBSET_AFTER.fullmatch(text, _number_end(text, m), after.start))]
+    first_cued = next((m for m in usable if m.cued and m.role not in ("withdrawn", "subgroup")), None)
     if first_cued is None:
         return usable
     # An uncued count beside the first cued one in its sentence still states the population
@@ -107,33 +124,52 @@ def _population_counts(text: str, counts: list, sentences) -> list:
             or (m.start < ceiling and not inside_brackets(text, m.start, floor))]
 
 
+# Between a pool and its part: the pool's phrase, then "of whom", "of these" opening the part.
+SUBSET_AFTER = regex.compile(r"[^.;()§]{0,80}?(?:, |\. )(?:of|among|amongst) (?:whom|these|them|those)(?: \w+)?,? ")
+# "we examined the 2,646 participants aged 75 or older": a group the text has already counted,
+# or a part of it, not more people ("the 12 patients in phase 1 and the 14 in phase 2" are
+# coordinated, each its own group).
+ANAPHORIC_BEFORE = regex.compile(r"(?<!\band |, |\bor |\bversus |\bvs\.? )\b(?:the|these|those)\s?$", regex.I)
+
+
 def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, int]) -> int | None:
     """Steps 2 and 3 for the tier that decides."""
     if tier == "arm":
         if any(BOUND_BEFORE.search(text[max(0, m.start - 20): m.start]) for m in group):
             return None
-        group = [m for m in group for _ in range(_groups_counted(text, m, sentences))]
     if tier == "enrolled":
         group = _stated_enrolments(text, group, sentences)
-    values = _top_level(text, group, sentences, pools)
+    if tier in ("enrolled", "randomized"):
+        group = group[:1] + [m for m in group[1:] if not ANAPHORIC_BEFORE.search(text, max(0, m.start - 8), m.start)]
+    # "two groups of 30", "2 panels of 25 nurses" stand for every group in any tier; "(n = 30
+    # per group)" in the arm tier only (elsewhere it is read as an arm: _tier_of).
+    group = [m for m in group for _ in range(_groups_counted(text, m, sentences, each=tier == "arm"))]
+    values = _top_level(text, group, sentences, pools, labelled=tier == "arm")
     return sum(values) if values else None
 
 
 # --- how many groups one count stands for ----------------------------------------------------
 GROUP_NUMBER = r"(?P<groups>two|three|four|five|six|[2-6])"
-# "divided into two groups of 30 patients each", "three sequential dose cohorts of 12".
+# "divided into two groups of 30 patients each", "three sequential dose cohorts of 12",
+# "2 panels of 25 nurses", "two series of 15 patients".
 EQUAL_GROUPS_BEFORE = regex.compile(
-    rf"\b{GROUP_NUMBER} (?:[\w-]+ ){{0,2}}(?:groups|arms|cohorts) of (?:\w+ )?$", regex.I)
+    rf"\b{GROUP_NUMBER} (?:[\w-]+ ){{0,2}}(?:groups|arms|cohorts|panels|series|samples) of (?:\w+ )?$", regex.I)
 # Where a count of every group ("(n = 30 per group)") is given, the groups named in its sentence
-# or the one before: "two groups", "three treatment arms", "a three-arm trial".
+# or the one before: "two groups", "three treatment arms", "a three-arm trial", a crossover's
+# "two sequences".
 GROUPS_STATED = regex.compile(
-    rf"\b{GROUP_NUMBER}(?: (?:[\w-]+ ){{0,2}}?(?:groups|arms|cohorts)\b|-arm(?:ed)?\b)", regex.I)
+    rf"\b{GROUP_NUMBER}(?: (?:[\w-]+ ){{0,2}}?(?:groups|arms|cohorts|sequences)\b|-arm(?:ed)?\b)", regex.I)
 # Else the treatments it was assigned to: "randomly assigned to resistance training or
 # stretching (n = 30 per group)", "to lidocaine, ketamine or saline".
 ALTERNATIVE = r"[^,;()]{1,40}?"
 ASSIGNED_TO = regex.compile(
     rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|assigned|allocated) (?:\w+ )?(?:to|into|between) (?:receive )?"
     rf"(?P<alternatives>{ALTERNATIVE}(?:, {ALTERNATIVE}){{0,4}},? (?:or|versus|vs\.?|and) {ALTERNATIVE})(?=[,;(.]| with\b|$)",
+    regex.I)
+# Or the groups named after "each": "1,500 patients each for the PEP and PET trials", "40
+# children each in the zinc, iron and placebo arms".
+EACH_FOR_ALTERNATIVES = regex.compile(
+    rf"\G,? each (?:for|in|into|to) (?:the |both )?(?P<alternatives>{ALTERNATIVE}(?:, {ALTERNATIVE}){{0,4}},? (?:or|and) {ALTERNATIVE})(?=[,;(.]|$)",
     regex.I)
 GROUPS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
@@ -142,24 +178,34 @@ def _group_number(word: str) -> int:
     return GROUPS.get(word.lower()) or int(word)
 
 
-def _groups_counted(text: str, m, sentences) -> int:
-    """How many groups an arm count stands for: 1, or the number of groups where it is the count
-    of each ("two groups of 30", "(n = 30 per group)")."""
+def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
+    """How many groups a count stands for: 1, or the number of groups where it is the count
+    of each ("two groups of 30", and where each is true "(n = 30 per group)")."""
     found = EQUAL_GROUPS_BEFORE.search(text, max(0, m.start - 50), m.start)
     if found is not None:
         return _group_number(found.group("groups"))
-    if not getattr(m, "each", False):
+    if not (each and getattr(m, "each", False)):
         return 1
+    named = EACH_FOR_ALTERNATIVES.match(text, getattr(m, "np_end", m.end))
+    if named is not None:
+        return _alternatives(named.group("alternatives"))
     s_idx = sentence_index(sentences, m.start)
     floor = sentences[max(0, s_idx - 1)][0]
     stated = list(GROUPS_STATED.finditer(text, floor, m.start))
     if stated:
         return _group_number(stated[-1].group("groups"))
+    # Or after it in its sentence: "mice (n = 10/group) were fed ... in four groups".
+    stated = GROUPS_STATED.search(text, m.end, sentences[s_idx][1])
+    if stated:
+        return _group_number(stated.group("groups"))
     assigned = list(ASSIGNED_TO.finditer(text, sentences[s_idx][0], m.start))
     if assigned:
-        alternatives = assigned[-1].group("alternatives")
-        return 1 + len(regex.findall(r",? (?:or|versus|vs\.?|and) |, ", alternatives))
+        return _alternatives(assigned[-1].group("alternatives"))
     return 1
+
+
+def _alternatives(alternatives: str) -> int:
+    return 1 + len(regex.findall(r",? (?:or|versus|vs\.?|and) |, ", alternatives))
 
 
 # --- which counts of a tier add up -----------------------------------------------------------
@@ -171,10 +217,32 @@ def _stated_enrolments(text: str, group: list, sentences) -> list:
     first = sentence_index(sentences, group[0].start)
     return [m for m in group
             if sentence_index(sentences, m.start) == first
+            or _opens_study_part(text, m, sentences[sentence_index(sentences, m.start)])
             or _has_enrolment_cue(text, m, sentences[sentence_index(sentences, m.start)])]
 
 
+# A sentence that opens a further study, experiment or part ("In experiment 2, 16 subjects
+# ...", "Study B: 30 patients ...", "In the second study, ..."): its first count is that
+# part's population, added like a phase's.
+PART_WORD = r"(?:study|experiment|part|phase|stage|substudy|trial)"
+PART_LABEL = r"(?:\d{1,2}[a-z]?|[A-D]|I{1,3}|IV|one|two|three|four)"
+STUDY_PART_OPENING = regex.compile(
+    rf"\W{{0,3}}(?:in |for )?(?:the )?(?:(?:first|second|third|fourth) {PART_WORD}|{PART_WORD} {PART_LABEL})\b[^.;§]{{0,30}}?[,:] ?",
+    regex.I)
+
+
+def _opens_study_part(text: str, mention, sentence: tuple[int, int]) -> bool:
+    return STUDY_PART_OPENING.fullmatch(text, sentence[0], mention.start) is not None
+
+
+# "a sample of 50 children in the comparison schools": a later sentence's noun for a group
+# describes a part of the population stated first, it does not enrol more.
+NOMINAL_BEFORE = regex.compile(r"\b(?:sample|subsample|cohort|population|series|group) of (?:\w+ )?$", regex.I)
+
+
 def _has_enrolment_cue(text: str, mention, sentence: tuple[int, int]) -> bool:
+    if NOMINAL_BEFORE.search(text, max(sentence[0], mention.start - 30), mention.start):
+        return False
     number_end = _number_end(text, mention)
     before = text[max(sentence[0], mention.start - BEFORE_WINDOW): mention.start].replace(MARK, " ")
     after = text[number_end: min(sentence[1], number_end + AFTER_WINDOW)].replace(MARK, " ")
@@ -204,7 +272,33 @@ def _pools(text: str, counts: list, sentences) -> dict[int, int]:
     return pools
 
 
-def _top_level(text: str, group: list, sentences, pools: dict[int, int]) -> list[int]:
+# The name a group's n follows: "Group A (n = 30)", "the ketamine group (n=25)", "Group B, n = 30".
+GROUP_LABEL_BEFORE = regex.compile(r"(?P<label>\b[A-Za-z][\w-]*(?: [A-Za-z0-9][\w-]*){0,2}) ?(?:\(|, ?|: ?) ?$")
+
+
+# Words that do not tell one group's name from another's ("the control group" = "control").
+LABEL_FILLER = frozenset({"the", "in", "into", "of", "to", "and", "or", "with", "group", "groups", "arm", "arms",
+                          "cohort", "cohorts"})
+
+
+def _group_label(text: str, m) -> frozenset[str] | None:
+    """The content words of the name an n follows, or None where it follows no name."""
+    if not text.startswith(("n", "N"), m.start):
+        return None
+    found = GROUP_LABEL_BEFORE.search(text, max(0, m.start - 40), m.start)
+    if found is None:
+        return None
+    words = frozenset(w for w in found.group("label").lower().split() if w not in LABEL_FILLER)
+    return words or None
+
+
+def _named_apart(label, seen: list) -> bool:
+    """Whether a group's name differs from every earlier one with the same count, all named."""
+    return label is not None and bool(seen) and all(
+        other is not None and not (other <= label or label <= other) for other in seen)
+
+
+def _top_level(text: str, group: list, sentences, pools: dict[int, int], labelled: bool = False) -> list[int]:
     """The values of one tier's counts that are not parts or repeats of another."""
     group = [m for m in group if pools.get(sentence_index(sentences, m.start), m.start) >= m.start]
     starts = [m.start for m in group]
@@ -233,14 +327,20 @@ def _top_level(text: str, group: list, sentences, pools: dict[int, int]) -> list
                 break
             if running > whole:
                 break
-    # The same number again in a later sentence is the same group mentioned again.
+    # The same number again in a later sentence is the same group mentioned again, unless
+    # both are the n of groups named differently ("Group A (n = 30): ... Group B (n = 30): ...").
     first_sentence: dict[int, int] = {}
+    labels: dict[int, list] = {}
     total = []
     for m, kept in zip(parts, keep):
         if not kept:
             continue
         s_idx = sentence_index(sentences, m.start)
-        if first_sentence.setdefault(m.value, s_idx) != s_idx:
+        label = _group_label(text, m) if labelled else None
+        seen = labels.setdefault(m.value, [])
+        named_apart = _named_apart(label, seen)
+        seen.append(label)
+        if first_sentence.setdefault(m.value, s_idx) != s_idx and not named_apart:
             continue
         total.append(m.value)
     return total
