@@ -659,3 +659,22 @@ def test_megabyte_line_is_linear():
     found = find_doses(line)
     assert len(found) == 32_000
     assert time.perf_counter() - started < 60
+
+
+# Where an amount may start: never inside a word or a number (the scan skips those positions up front),
+# but a bracketed amount may follow a name glued to it.
+AMOUNT_STARTS = [
+    ("CD34(2.5 ± 0.5) × 10^7 cells/kg were infused", [("(2.5 ± 0.5) × 10^7 cells/kg", 2.5e7, "cells/kg")]),
+    ("hUC(1-2) × 10^6 cells/kg", [("(1-2) × 10^6 cells/kg", 1e6, "cells/kg")]),
+    ("the T40 mg arm", []),
+    ("took y.5 mg daily", []),
+    ("received .25 mg twice", [(".25 mg", 0.25, "mg")]),
+    ("oral 0,5 mg", [("0,5 mg", 0.5, "mg")]),
+    ("given 2 500 mg", [("2 500 mg", 2500.0, "mg")]),
+    ("up to 10^8 cells", [("10^8 cells", 1e8, "cells")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", AMOUNT_STARTS, ids=[t for t, _ in AMOUNT_STARTS])
+def test_where_an_amount_starts(text, expected):
+    assert [(span, value, unit) for span, value, _, _, unit, _ in _doses(text)] == expected

@@ -255,6 +255,12 @@ def _code_names(text: str, words: _Words) -> set[Name]:
     return found
 
 
+def compile_name_rules() -> None:
+    """Compile the word lists' rules and the gaps (see doses.compile_rules)."""
+    _words()
+    _gaps()
+
+
 # --- Gaps between a name and its amount ---------------------------------------------------------
 
 
