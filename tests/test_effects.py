@@ -332,3 +332,59 @@ def test_no_catastrophic_backtracking(text):
     started = time.perf_counter()
     find_effects(text)
     assert time.perf_counter() - started < 10
+
+
+# --- The shortcuts of the search find what the plain search finds -------------------------------
+
+# Estimates whose interval is labelled in ways the labelled-interval shortcut must let through
+# (_ci_word_starts): the label's word in capitals, lower case after a level, spelled out, split from
+# the value by a line break, a unit, favouring words or a p-value; a decimal split by a space.
+LABELLED_VARIANTS = [
+    "the odds ratio was 2.4 (95% CI 1.3 to 4.4).",
+    "hazard ratio 0.81;\n95% CI 0.70-0.93. Next sentence 3.",
+    "a fall of 4.2 mmHg (95% ci 1.1-7.3) with drug B.",
+    "difference 3.1 points in favour of the new dressing (95 per cent confidence interval 0.9 to 5.3)",
+    "risk ratio 1. 22; 95% CI 1.01-1.47. Then 2. 5 more",
+    "the mean difference was -0.6 (P = .02; 95% C.I. -1.1 to -0.1)",
+    "relative risk 0.9 with a 90% credible interval of 0.7 to 1.1.",
+    "12.5 mU/L, (95% CrI: 9.8, 15.2). Ratio 1.4. 95% CL 1.1-1.8",
+    "OR 2.0. 95% CI 1.1-3.6 was reported",  # the label is in the next sentence: no estimate
+]
+
+
+@pytest.mark.parametrize("text", LABELLED_VARIANTS)
+def test_estimate_shortcuts_find_what_the_grammar_finds(text):
+    from trialfacts.extractors.effects import ESTIMATE, _estimate_matches, _SearchedText
+
+    def spans(matches):
+        return [m.span() for m in matches]
+
+    assert spans(_estimate_matches(_SearchedText(text))) == spans(ESTIMATE.finditer(text))
+
+
+def test_estimate_and_name_shortcuts_on_the_dev_texts(devset):
+    """On the dev texts, in their case and in capitals: the estimates found at numbers equal a plain
+    search of the grammar, and the name rules run by their literal gates find what every rule run
+    over the whole text finds."""
+    from trialfacts.extractors.effects import (
+        ESTIMATE,
+        MEASURES,
+        NOT_EFFECTS,
+        _estimate_matches,
+        _matches,
+        _rule_group,
+        _SearchedText,
+    )
+    from trialfacts.reading.clean import Cleaner
+
+    cleaner = Cleaner()
+    for path in sorted((devset / "corpus").glob("*.txt")):
+        clean = cleaner(path.read_text(encoding="utf-8")).text
+        for text in (clean, clean.upper()):
+            searched = _SearchedText(text)
+            assert [m.span() for m in _estimate_matches(searched)] == [m.span() for m in ESTIMATE.finditer(text)]
+            for group in (MEASURES, NOT_EFFECTS):
+                everywhere = [(m.start(), m.end(), rule.id) for rule in _rule_group(group).rules
+                              for m in rule.pattern.finditer(text) if m.end() > m.start()]
+                gated = [(n.end, n.id) for n in _matches(searched, group)]
+                assert gated == [(end, rule_id) for _, end, rule_id in everywhere], path.name

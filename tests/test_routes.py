@@ -312,6 +312,29 @@ def test_prefilters_never_skip_a_rule_that_matches(devset):
                     assert any(literal in folded for literal in literals), (rule.id, match.group())
 
 
+def test_literal_gates_find_every_literal_the_text_holds(devset):
+    """present_literals, searching literals under shared words and openings, finds exactly the
+    literals a plain substring test of each finds; and a rule told which literals are present finds
+    the matches it finds testing its own openings."""
+    from trialfacts.extractors.routes import route_vocabulary
+    from trialfacts.reading.decoding import read_raw
+    from trialfacts.resources import fold_for_literals
+
+    vocabulary = route_vocabulary()
+    literals = {literal for _, groups in vocabulary.literal_gates for _, group in groups for literal in group}
+    texts = ["Given orally, intravenously or by the intrathecal route; paraspinal injection.", "IV", ""]
+    for path in sorted((devset / "corpus").glob("*.txt")):
+        raw = read_raw(path)
+        texts += [raw, raw.upper()]
+    for text in texts:
+        folded = fold_for_literals(text)
+        present = vocabulary.present_literals(folded)
+        assert present == {literal for literal in literals if literal in folded}
+        for rule in vocabulary.rules:
+            found = [m.span() for m in rule.finditer(text, folded, present)]
+            assert found == [m.span() for m in rule.pattern.finditer(text)], (rule.route, rule.pattern.pattern[:40])
+
+
 # --- The abbreviation detector whose definitions the routes read ---------------------------------
 
 def test_abbreviation_detector_finds_what_scispacys_matchers_find(devset):

@@ -50,6 +50,7 @@ from ..resources import (
     finditer_at_openings,
     fold_for_literals,
     load_rules,
+    opening_literals,
     required_literals,
     search_openings,
 )
@@ -200,9 +201,15 @@ BARE_ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{BARE_TAILS})")
 # takes it in any case and before any letter).
 CI_WORD_CAPITALS = regex.compile(r"(?:CIs?|CrIs?|CLs?)(?![A-Za-z-])|C\.I\.", regex.V1)
 CI_WORD_OPENINGS = ("confidence", "credib")
-CI_AFTER_LEVEL = _compile(r"(?:%|percent\b|per cent\b) ?-?ci")
+# "ci" after a level is searched for at "ci", the level in a lookbehind: the engine finds a literal
+# opening fast, and tries an alternation ("%|percent") at every position.
+CI_AFTER_LEVEL = _compile(r"(?<=(?:%|percent\b|per cent\b) ?-?)ci")
+# The long CI words' openings, each searched for alone (an alternation is tried at every position).
+CI_WORD_LONG_OPENINGS = tuple(_compile(word) for word in CI_WORD_OPENINGS)
+# A decimal point followed by a space: where a value's first digits may go on as SPACED_ESTIMATE.
+SPACED_DECIMAL_POINT = _compile(r"\. \d")
 # A full stop before a space or line break: an estimate's value, unit and change word never hold one
-# (see _bare_interval_may_follow).
+# (see _interval_may_follow).
 FULL_STOP = regex.compile(r"\.[ \n]")
 
 # A value standing alone after a name: "OR 2.1", "efficacy, 61%", "treatment effect was -0.5". Not
@@ -406,6 +413,9 @@ class NameRule:
     # Or, for a rule that opens with one of several literals: each literal with its pattern, searched
     # for where the text holds it; the rule is then tried only where one occurs.
     openings: tuple[tuple[str, regex.Pattern], ...] | None
+    # Where ``literals`` are a lookaround's, the match's own literals, one of which the text must
+    # hold too ("risk" where " times" must follow, "δ" or "Δ" before "="); None: no second test.
+    also: Literals | None = None
 
 
 @dataclass
@@ -431,7 +441,7 @@ def name_rules() -> tuple[NameRule, ...]:
     )
 
 
-def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, tuple | None]:
+def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, tuple | None, Literals | None]:
     """How a name rule is searched for in a text, the cheapest way that finds the same matches.
     Most rules cannot match a given abstract, and a substring test says so; the text is compared
     case-folded, or as it is for a case-sensitive rule ("OR" is in fewer texts than "or").
@@ -439,11 +449,20 @@ def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, t
       engine would try at every position of the text: each opening the text holds is searched for
       alone and the rule tried only where one occurs (resources.search_openings).
     - Otherwise the rule runs over a text that holds one of its literals, its lookarounds' too
-      ("=" for "r = 0.4")."""
+      ("=" for "r = 0.4"). Where those are a lookaround's, the text must also hold one of the
+      match's own literals ("risk" for "the risk of relapse was 1.9 times"): each is a condition of
+      a match (a class the match opens with gives its characters)."""
     openings = search_openings(pattern, case_sensitive)
     if openings is not None:
-        return None, openings
-    return required_literals(pattern, lookarounds=True, case_sensitive=case_sensitive), None
+        return None, openings, None
+    literals = required_literals(pattern, lookarounds=True, case_sensitive=case_sensitive)
+    own = required_literals(pattern, case_sensitive=case_sensitive)
+    if own is None:  # a class the match opens with: "δ" or "Δ" for "Δ = 1.2"
+        openings = opening_literals(pattern)
+        own = openings if case_sensitive or openings is None else frozenset(map(fold_for_literals, openings))
+    # A single ASCII character ("r", "t" of a statistic) is no test worth making: it is in every text.
+    worth = own is not None and own != literals and all(len(o) > 1 or not o.isascii() for o in own)
+    return literals, None, own if worth else None
 
 
 def _data_pattern(label: str) -> str:
@@ -482,48 +501,146 @@ def find_names(text: str, always: bool = False) -> list[Name]:
 
 
 def _measure_names(searched: _SearchedText) -> list[Name]:
-    return _matches(searched, [r for r in name_rules() if r.label != "NOT_EFFECT"])
+    return _matches(searched, MEASURES)
 
 
 def _all_names(searched: _SearchedText, measures: list[Name], defined: list[Name]) -> list[Name]:
     """The names of a text from its measure names and the abbreviations they define: the NOT_EFFECT
     names added, overlaps settled."""
-    candidates = measures + _matches(searched, [r for r in name_rules() if r.label == "NOT_EFFECT"]) + defined
+    candidates = measures + _matches(searched, NOT_EFFECTS) + defined
     return _drop_abbreviations_defined_otherwise(searched.text, _longest_first(candidates))
+
+
+# The two groups of name rules, searched for at different times (find_effects).
+MEASURES, NOT_EFFECTS = "measures", "not-effects"
+
+
+@dataclass(frozen=True)
+class _RuleGroup:
+    """A group of name rules with their literals, grouped for the substring tests: a test that
+    fails scans the whole text, and most fail, so the literals that share a word ("ratio" in "odds
+    ratio", "risk ratio", "rate ratio", ...) are tested only where the text holds that word (as the
+    route vocabulary's literal gates)."""
+
+    rules: tuple[NameRule, ...]
+    # (gate, the literals that hold it): the case-insensitive rules' literals, compared case-folded;
+    # the case-sensitive ones', compared with the text as written.
+    gates: tuple[tuple[str, tuple[str, ...]], ...]
+    as_written: tuple[tuple[str, tuple[str, ...]], ...]
+    # (case-sensitive, literal) -> the places of the rules it may let run; the rules that always run.
+    places_by_literal: dict[tuple[bool, str], tuple[int, ...]]
+    unfiltered: tuple[int, ...]
+
+    def rules_to_run(self, folded: frozenset[str], as_written: frozenset[str]) -> list[NameRule]:
+        """The rules whose literals the text holds, in order: a text holds few literals, so they
+        name the rules rather than each rule testing its own."""
+        places = set(self.unfiltered)
+        for case_sensitive, held in ((False, folded), (True, as_written)):
+            for literal in held:
+                places.update(self.places_by_literal.get((case_sensitive, literal), ()))
+        return [self.rules[place] for place in sorted(places)]
+
+
+# A word shared by literals gates them when it has at least this many letters.
+GATE_WORD = regex.compile(r"[^\W\d_]{4,}")
+
+
+@lru_cache(maxsize=None)
+def _rule_group(group: str) -> _RuleGroup:
+    rules = tuple(r for r in name_rules() if (r.label == "NOT_EFFECT") == (group == NOT_EFFECTS))
+    folded, as_written = set(), set()
+    places: dict[tuple[bool, str], list[int]] = {}
+    for place, rule in enumerate(rules):
+        literals = [literal for literal, _ in rule.openings] if rule.openings else rule.literals or ()
+        (as_written if rule.abbreviation else folded).update([*literals, *(rule.also or ())])
+        for literal in literals:
+            places.setdefault((rule.abbreviation, literal), []).append(place)
+    unfiltered = tuple(place for place, rule in enumerate(rules) if rule.openings is None and rule.literals is None)
+    return _RuleGroup(rules, _gates(folded), _gates(as_written),
+                      {key: tuple(p) for key, p in places.items()}, unfiltered)
+
+
+def _gates(literals: set[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The literals under gates: a word of four letters or more, or a literal, that others hold
+    ("ratio" in "odds ratio", "RR" in "IRR"); those shared by most literals first, each literal
+    under the first one taken that it holds; a literal that shares none is its own gate."""
+    sharing: dict[str, int] = {}
+    for literal in literals:
+        for word in {literal, *GATE_WORD.findall(literal)}:
+            sharing[word] = sum(word in other for other in literals)
+    gates = []
+    left = set(literals)
+    for word in sorted(sharing, key=lambda w: (-sharing[w], w)):
+        gated = sorted(literal for literal in left if word in literal)
+        if len(gated) >= 2:
+            gates.append((word, tuple(gated)))
+            left.difference_update(gated)
+    return tuple(gates + [(literal, (literal,)) for literal in sorted(left)])
 
 
 class _SearchedText:
     """A text with what the name rules' substring tests compare: the text itself, and case-folded
-    (made only when a rule asks)."""
+    (made only when a rule asks); and, per rule group, the literals it holds."""
 
     def __init__(self, text: str):
         self.text = text
         self._folded: str | None = None
+        self._ci_label: bool | None = None
+        self._present: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
-    def holds(self, literal: str, case_sensitive: bool) -> bool:
-        if case_sensitive:
-            return literal in self.text
+    @property
+    def folded(self) -> str:
         if self._folded is None:
             self._folded = fold_for_literals(self.text)
-        return literal in self._folded
+        return self._folded
+
+    def holds(self, literal: str, case_sensitive: bool) -> bool:
+        return literal in (self.text if case_sensitive else self.folded)
+
+    def present(self, group: _RuleGroup, key: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The group's literals the text holds: (case-folded ones, ones as written)."""
+        if key not in self._present:
+            self._present[key] = (_held(group.gates, self.folded), _held(group.as_written, self.text))
+        return self._present[key]
+
+    def may_hold_ci_label(self) -> bool:
+        """_may_hold_ci_label, asked once (find_effects and _find_estimates both ask)."""
+        if self._ci_label is None:
+            self._ci_label = _may_hold_ci_label(self)
+        return self._ci_label
 
 
-def _rule_matches(rule: NameRule, searched: _SearchedText) -> Iterable[regex.Match]:
-    text, case_sensitive = searched.text, rule.abbreviation
+def _held(gates: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> frozenset[str]:
+    return frozenset(
+        literal
+        for gate, literals in gates
+        if gate in text
+        for literal in literals
+        if literal == gate or literal in text
+    )
+
+
+def _rule_matches(rule: NameRule, searched: _SearchedText, held: frozenset[str]) -> Iterable[regex.Match]:
+    """The matches of a rule in a text that holds the literals ``held`` (of the rule's case mode)."""
+    text = searched.text
     if rule.openings is not None:
-        present = tuple(p for literal, p in rule.openings if searched.holds(literal, case_sensitive))
+        present = tuple(p for literal, p in rule.openings if literal in held)
         return finditer_at_openings(rule.pattern, present, text) if present else ()
-    if rule.literals is not None and not any(searched.holds(l, case_sensitive) for l in rule.literals):
+    if rule.literals is not None and rule.literals.isdisjoint(held):
+        return ()
+    if rule.also is not None and rule.also.isdisjoint(held):
         return ()
     return rule.pattern.finditer(text)
 
 
-def _matches(searched: _SearchedText, rules: list[NameRule]) -> list[Name]:
+def _matches(searched: _SearchedText, group: str) -> list[Name]:
     text = searched.text
+    rules = _rule_group(group)
+    folded, as_written = searched.present(rules, group)
     return [
         Name(_modified_start(text, m.start(), rule), m.end(), rule.label, rule.id, rule.abbreviation)
-        for rule in rules
-        for m in _rule_matches(rule, searched)
+        for rule in rules.rules_to_run(folded, as_written)
+        for m in _rule_matches(rule, searched, as_written if rule.abbreviation else folded)
         if m.end() > m.start()
     ]
 
@@ -646,21 +763,27 @@ def _may_hold_ci_label(searched: _SearchedText) -> bool:
             or CI_AFTER_LEVEL.search(searched.text) is not None)
 
 
-def _estimate_matches(text: str, labels: bool) -> list[regex.Match]:
-    """``list(ESTIMATE.finditer(text))``, found faster (``labels``: False where the text can hold no
-    CI label). The engine would try ESTIMATE at every position of the text, and each try at a number
-    costs microseconds; an estimate starts only at a number (its first digit, or the sign or point
-    before it: "-0.5", ".05", "+.5"), not after a letter, digit or point (VALUE's lookbehinds), and
-    without a label only where a bracketed or listed interval follows in the same sentence."""
+def _estimate_matches(searched: _SearchedText) -> list[regex.Match]:
+    """``list(ESTIMATE.finditer(text))``, found faster. The engine would try ESTIMATE at every
+    position of the text, and each try at a number costs microseconds; an estimate starts only at a
+    number (its first digit, or the sign or point before it: "-0.5", ".05", "+.5"), not after a
+    letter, digit or point (VALUE's lookbehinds), and only where its interval may follow in the same
+    sentence: a bracketed or listed one (an opener), or a labelled one (a CI word; only in a text
+    that may hold a CI label, and otherwise BARE_ESTIMATE finds the same, faster)."""
+    text = searched.text
+    labels = searched.may_hold_ci_label()
     pattern = ESTIMATE if labels else BARE_ESTIMATE
     runs = [run.span() for run in DIGIT_RUN.finditer(text)]
-    if not labels:
-        openers = sorted({o for first, _ in runs if (o := _bare_interval_opener(text, first)) is not None})
-        full_stops = [stop.start() for stop in FULL_STOP.finditer(text)]
+    openers = {o for first, _ in runs if (o := _bare_interval_opener(text, first)) is not None}
+    if labels:
+        openers.update(_ci_word_starts(searched))
+    interval_starts = sorted(openers)
+    full_stops = [stop.start() for stop in FULL_STOP.finditer(text)]
     matches = []
     end = 0
     for first, last in runs:
-        if not labels and not _bare_interval_may_follow(last, openers, full_stops):
+        if not _interval_may_follow(last, interval_starts, full_stops) and not (
+                labels and SPACED_DECIMAL_POINT.match(text, last)):
             continue
         for start in (first - 2, first - 1, first):
             if start < end or start < 0 or not _may_start_value(text, start, first):
@@ -670,6 +793,22 @@ def _estimate_matches(text: str, labels: bool) -> list[regex.Match]:
                 matches.append(match)
                 end = match.end()
     return matches
+
+
+def _ci_word_starts(searched: _SearchedText) -> list[int]:
+    """Where a CI label's word may start (a superset of CI_WORD's and the lower-case "ci" after a
+    level: the tests of _may_hold_ci_label, as places). A labelled interval follows its estimate
+    with no full stop between the estimate's first digits and the label's CI word: the head of
+    ESTIMATE, its favouring words, a p-value and the label's method and level hold none (a point
+    there is a decimal point or inside a unit); the one exception, a decimal split by a space ("1.
+    22; 95% CI", SPACED_ESTIMATE), is let through on its own."""
+    text = searched.text
+    starts = [m.start() for m in CI_WORD_CAPITALS.finditer(text)]
+    starts += [m.start() for m in CI_AFTER_LEVEL.finditer(text)]
+    for word, pattern in zip(CI_WORD_OPENINGS, CI_WORD_LONG_OPENINGS):
+        if searched.holds(word, False):
+            starts += [m.start() for m in pattern.finditer(text)]
+    return starts
 
 
 def _may_start_value(text: str, start: int, first_digit: int) -> bool:
@@ -698,15 +837,16 @@ def _bare_interval_opener(text: str, first_digit: int) -> int | None:
     return None
 
 
-def _bare_interval_may_follow(value_digits_end: int, openers: list[int], full_stops: list[int]) -> bool:
-    """Whether a bare interval can follow a value whose first digits end at ``value_digits_end``:
-    its opener comes after them and before the next full stop followed by a space or line break,
-    which neither the value nor its unit nor a change word holds (ESTIMATE_HEAD)."""
-    at = bisect_left(openers, value_digits_end)
-    if at == len(openers):
+def _interval_may_follow(value_digits_end: int, interval_starts: list[int], full_stops: list[int]) -> bool:
+    """Whether an interval can follow a value whose first digits end at ``value_digits_end``: where
+    it starts (a bare interval's opener, a labelled one's CI word) comes after them and before the
+    next full stop followed by a space or line break, which neither the value nor its unit nor a
+    change word holds (ESTIMATE_HEAD)."""
+    at = bisect_left(interval_starts, value_digits_end)
+    if at == len(interval_starts):
         return False
     stop = bisect_left(full_stops, value_digits_end)
-    return stop == len(full_stops) or openers[at] < full_stops[stop]
+    return stop == len(full_stops) or interval_starts[at] < full_stops[stop]
 
 
 def find_estimates(text: str) -> list[Estimate]:
@@ -723,7 +863,7 @@ def _compact_interval_holds(text: str, estimate: Estimate) -> bool:
 
 def _find_estimates(searched: _SearchedText) -> list[Estimate]:
     estimates = []
-    for match in _estimate_matches(searched.text, _may_hold_ci_label(searched)):
+    for match in _estimate_matches(searched):
         groups = match.groupdict()  # BARE_ESTIMATE has no label nor level
         try:
             estimates.append(Estimate(
@@ -1172,7 +1312,7 @@ def find_effects(text: str, p_values: list[dict] = ()) -> list[Found]:
     measures = _measure_names(searched)
     # Without a measure name only a difference told in prose can be an effect, and only with a
     # labelled interval.
-    if not measures and not _may_hold_ci_label(searched):
+    if not measures and not searched.may_hold_ci_label():
         return []
     estimates = _find_estimates(searched)
     if not measures and not any(e.change for e in estimates):
@@ -1208,10 +1348,21 @@ def find_effects(text: str, p_values: list[dict] = ()) -> list[Found]:
 class EffectExtractor:
     def __init__(self, spans_key: str):
         self.spans_key = spans_key
+        compile_rules()
 
     def __call__(self, doc: Doc) -> Doc:
         write_spans(doc, self.spans_key, find_effects(doc_text(doc), read_spans(doc, P_VALUES)))
         return doc
+
+
+def compile_rules() -> None:
+    """Compile the name rules when the pipeline is built, not on the first document (which would
+    otherwise pay a tenth of a second for them, as would a per-document timing)."""
+    name_rules()
+    _rule_group(MEASURES)
+    _rule_group(NOT_EFFECTS)
+    _modifiers_before()
+    _percent_quantity()
 
 
 @Language.factory("trialfacts_effect", default_config={"spans_key": EFFECTS})

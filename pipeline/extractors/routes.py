@@ -73,12 +73,23 @@ class RouteRule:
     openings: tuple[tuple[str, regex.Pattern], ...] | None = None
     case_sensitive: bool = False
 
-    def finditer(self, text: str, folded: str) -> Iterable[regex.Match]:
+    def finditer(self, text: str, folded: str, held: frozenset[str] = frozenset()) -> Iterable[regex.Match]:
+        """The rule's matches in a text; ``held``: the vocabulary's literals the (folded) text holds
+        (present_literals), which answer for the openings where they are among the rule's literals."""
         if self.openings is None:
             return self.pattern.finditer(text)
-        compared = text if self.case_sensitive else folded
-        present = tuple(p for literal, p in self.openings if literal in compared)
+        if self._openings_prefiltered:
+            present = tuple(p for literal, p in self.openings if literal in held)
+        else:
+            compared = text if self.case_sensitive else folded
+            present = tuple(p for literal, p in self.openings if literal in compared)
         return finditer_at_openings(self.pattern, present, text) if present else ()
+
+    @cached_property
+    def _openings_prefiltered(self) -> bool:
+        """Whether the openings are among the literals present_literals tests (see _prefilter)."""
+        return (not self.case_sensitive and self.literals is not None and self.openings is not None
+                and all(literal in self.literals for literal, _ in self.openings))
 
 
 @dataclass(frozen=True)
@@ -104,8 +115,9 @@ class RouteVocabulary:
     # (route, route it becomes, pattern): in the phrase after a route word; in the document.
     refined_in_phrase: tuple[tuple[str, str, regex.Pattern], ...] = ()
     refined_in_document: tuple[tuple[str, str, regex.Pattern], ...] = ()
-    # Every rule's literals, grouped under their first few characters (see present_literals).
-    literal_gates: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Every rule's literals, grouped under a word they share and then under their openings (see
+    # present_literals and _literal_gates).
+    literal_gates: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = ()
     # route_of_phrase's answers: the same long forms ("intravenous", "intrathecally") come back in
     # document after document, and each costs a try of every rule.
     _phrase_routes: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
@@ -132,14 +144,16 @@ class RouteVocabulary:
 
     def present_literals(self, folded: str) -> frozenset[str]:
         """The rules' literals that occur in the folded text. A substring search costs a scan of
-        the text where it fails, and most fail; one search for a shared opening ("intra") settles
-        every literal that starts with it."""
+        the text where it fails, and most fail; one search for a shared word ("intra") settles every
+        literal that holds it, and one for a longer opening ("intrav") those that start with that."""
         return frozenset(
             literal
-            for gate, literals in self.literal_gates
+            for gate, groups in self.literal_gates
             if gate in folded
+            for opening, literals in groups
+            if opening == gate or opening in folded
             for literal in literals
-            if literal == gate or literal in folded
+            if literal == opening or literal in folded
         )
 
     def route_of_phrase(self, phrase: str) -> str | None:
@@ -155,8 +169,8 @@ class RouteVocabulary:
         return self._phrase_routes[phrase]
 
 
-# Characters of a literal's opening searched for first (present_literals).
-LITERAL_GATE = 4
+# A word that literals share gates them when it has at least this many letters (_literal_gates).
+GATE_WORD = regex.compile(r"[^\W\d_]{4,}")
 # Distinct long forms remembered by route_of_phrase (a run of millions of abstracts has more).
 PHRASE_CACHE_SIZE = 4096
 
@@ -182,10 +196,8 @@ def route_vocabulary() -> RouteVocabulary:
         if r.label in KIND_OF_LABEL
     )
     look_alikes = tuple((r.compiled(), _prefilter(r)) for r in rules if r.label == "NOT_ROUTE")
-    gates: dict[str, set[str]] = {}
-    for literals in [r.literals for r in route_rules] + [literals for _, literals in look_alikes]:
-        for literal in literals or ():
-            gates.setdefault(literal[:LITERAL_GATE], set()).add(literal)
+    literals = {literal for literals in [r.literals for r in route_rules] + [literals for _, literals in look_alikes]
+                for literal in literals or ()}
     cues = alternation("ROUTE_CUE")
     return RouteVocabulary(
         rules=route_rules,
@@ -207,10 +219,36 @@ def route_vocabulary() -> RouteVocabulary:
         study_heading=compiled(alternation("SECTION", "study"), sensitive=True),
         study_cue=compiled(alternation("STUDY_CUE")),
         title_generic=compiled(alternation("TITLE_GENERIC")),
-        literal_gates=tuple((gate, tuple(sorted(literals))) for gate, literals in sorted(gates.items())),
+        literal_gates=_literal_gates(literals),
         refined_in_phrase=refinements("ROUTE_IN_PHRASE"),
         refined_in_document=refinements("ROUTE_IN_DOCUMENT"),
     )
+
+
+def _literal_gates(literals: set[str]) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
+    """The literals under gates (present_literals): a word of four letters or more, or a literal,
+    that others hold ("intra" in "intrathecal", "oral" in "per oral"), those shared by most first,
+    each literal under the first one taken that it holds; a literal that shares none is its own
+    gate. Under a gate, the literals that start with it and go on are grouped by their opening one
+    character longer ("intrav": "intravenous", "intravesical", "intravitreal", ...)."""
+    sharing = {word: sum(word in other for other in literals)
+               for literal in literals for word in {literal, *GATE_WORD.findall(literal)}}
+    gates = []
+    left = set(literals)
+    for word in sorted(sharing, key=lambda w: (-sharing[w], w)):
+        gated = {literal for literal in left if word in literal}
+        if len(gated) >= 2:
+            gates.append((word, gated))
+            left.difference_update(gated)
+    gates += [(literal, {literal}) for literal in left]
+    nested = []
+    for gate, gated in sorted(gates):
+        groups: dict[str, list[str]] = {}
+        for literal in sorted(gated):
+            opening = literal[: len(gate) + 1] if literal.startswith(gate) and literal != gate else literal
+            groups.setdefault(opening, []).append(literal)
+        nested.append((gate, tuple((opening, tuple(group)) for opening, group in sorted(groups.items()))))
+    return tuple(nested)
 
 
 def _prefilter(rule: Rule) -> Literals | None:
@@ -468,17 +506,18 @@ class _Document:
         for start, end, intervention in self.doses:
             if intervention is not None:
                 names.add(self.text[intervention[0]:intervention[1]].casefold())
-        giving_sentences = [
-            (start, end) for start, end in self.sentences
-            if self.vocabulary.giving_verb.search(self.text, start, end) and self.background(start) is None
-        ]
-        giving_starts = [s for s, _ in giving_sentences]
+        # Only the sentences that name a drug or cell product are read for a verb of giving: a
+        # search of every sentence reads the whole text with a slow alternation.
+        giving: dict[tuple[int, int], bool] = {}
         for entity in self.entities:
             if entity.label not in GIVEN_ENTITY_LABELS:
                 continue
-            at = bisect_right(giving_starts, entity.start) - 1
-            in_giving = at >= 0 and entity.start < giving_sentences[at][1]
-            if in_giving or self.in_title(entity.start):
+            sentence = self.sentence(entity.start)
+            if sentence not in giving:
+                start, end = sentence
+                giving[sentence] = bool(self.vocabulary.giving_verb.search(self.text, start, end)
+                                        and self.background(start) is None)
+            if giving[sentence] or self.in_title(entity.start):
                 names.add(self.text[entity.start:entity.end].casefold())
         return frozenset(names)
 
@@ -712,7 +751,7 @@ def _rule_matches(text: str, abbreviations: Sequence[tuple[int, int, str]]) -> _
     matches = [
         (order, rule, match)
         for order, rule in vocabulary.rules_to_run(present)
-        for match in rule.finditer(text, folded)
+        for match in rule.finditer(text, folded, present)
         if match.start() != match.end()
     ]
     if not matches and not any(route for route in defined.values()):
@@ -810,6 +849,10 @@ def _routes(
 class RouteExtractor:
     def __init__(self, spans_key: str):
         self.spans_key = spans_key
+        # The vocabulary is compiled when the pipeline is built, not on the first document (which
+        # would otherwise pay a seventh of a second for it, as would a per-document timing).
+        vocabulary = route_vocabulary()
+        vocabulary.rules_to_run(frozenset())  # its literal index too
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
