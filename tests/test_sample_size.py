@@ -932,3 +932,48 @@ def test_random_selection_is_enrolment(text, expected):
 ])
 def test_coordinated_denominators_share_a_head(text, expected):
     assert found(text) == expected
+
+
+def test_match_tests_with_prefilters_find_what_every_rule_finds(devset):
+    """_matches runs some before-rules alone behind a literal prefilter (the rest as one
+    alternation): around every number of the dev texts it answers as the rules searched one
+    by one do."""
+    from trialfacts.extractors import sample_size_cues as ss
+    from trialfacts.reading.clean import Cleaner
+    from trialfacts.resources import load_rules
+
+    rules = load_rules("sample_size_roles.jsonl")
+    cleaner = Cleaner()
+    for path in sorted((devset / "corpus").glob("*.txt")):
+        text = cleaner(path.read_text(encoding="utf-8")).text
+        for number in ss._numbers(text):
+            before = text[max(0, number.start() - ss.BEFORE_WINDOW): number.start()].replace(ss.MARK, " ")
+            for label in ("not_count", "outcome", "not_people"):
+                searched = any(rule.compiled().search(before + ss.MARK) for rule in rules
+                               if rule.label == label and not rule.pattern.startswith(ss.MARK))
+                assert ss._matches(label, before, None) == searched, (label, before)
+
+
+@pytest.mark.parametrize("text", ["Fifty patients were randomized. 25 received A; 25 received B.",
+                                  "No sentence end here", "", "One.\nTwo. (Three) RESULTS.METHODS"])
+def test_sentences_are_split_once_and_cannot_be_changed(text):
+    from trialfacts.extractors import sample_size_cues as ss
+
+    spans = ss.sentence_spans(text)
+    assert isinstance(spans, tuple)
+    assert ss.sentence_spans(text) is spans
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_building_the_component_compiles_its_rules():
+    """The rules are compiled with the pipeline, not by the first document."""
+    import spacy
+
+    from trialfacts.extractors import sample_size_cues as ss
+
+    ss._match_tests.cache_clear()
+    ss._side_rules.cache_clear()
+    spacy.blank("en").add_pipe("trialfacts_sample_size")
+    assert ss._match_tests.cache_info().currsize == 3
+    assert ss._side_rules.cache_info().currsize == 2 * len(ss.RULE_SETS)

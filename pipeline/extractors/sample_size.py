@@ -11,7 +11,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.spans import SAMPLE_SIZES, doc_text, write_spans
-from .sample_size_mentions import find_sample_sizes
+from .sample_size_cues import compile_rules
+from .sample_size_mentions import compile_mention_rules, find_sample_sizes
 from .sample_size_total import total_sample_size
 
 __all__ = ["find_sample_sizes", "total_sample_size", "make_sample_size_extractor"]
@@ -20,6 +21,8 @@ __all__ = ["find_sample_sizes", "total_sample_size", "make_sample_size_extractor
 class SampleSizeExtractor:
     def __init__(self, spans_key: str):
         self.spans_key = spans_key
+        compile_rules()
+        compile_mention_rules()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)

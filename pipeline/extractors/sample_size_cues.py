@@ -13,15 +13,15 @@ holds the cues that make a number a result ("4 cases had diarrhea") or no count 
 from __future__ import annotations
 
 import bisect
+import heapq
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
 from ..resources import (
     NO_FULLCASE,
-    Literals,
-    could_match,
     fold_for_literals,
     load_rules,
     load_word_list,
@@ -207,19 +207,24 @@ def number_pattern() -> regex.Pattern:
 @lru_cache(maxsize=None)
 def _number_scanners() -> tuple[regex.Pattern, regex.Pattern]:
     """The two kinds of number in number_pattern, apart: scanning for either alone is several
-    times faster than scanning for the alternation."""
-    return (regex.compile(rf"{NO_FULLCASE}{GROUPED_INTEGER}|{INTEGER}", regex.V1),
-            regex.compile(rf"{NO_FULLCASE}{spelled_number_pattern()}", regex.V1 | regex.IGNORECASE))
+    times faster than scanning for the alternation. Each names its branches as number_pattern
+    does, and holds no other group, so a match's ``lastgroup`` is its kind."""
+    return (regex.compile(rf"{NO_FULLCASE}(?P<grouped>{GROUPED_INTEGER})|(?P<digits>{INTEGER})", regex.V1),
+            regex.compile(rf"{NO_FULLCASE}(?P<spelled>{spelled_number_pattern()})", regex.V1 | regex.IGNORECASE))
 
 
 def _numbers(text: str):
-    """The matches of number_pattern in reading order. A number in digits and one in words
-    never overlap (they share no character but the space inside), so the two scans together
-    find what one scan for the alternation would."""
-    starts = sorted(found.start() for scanner in _number_scanners() for found in scanner.finditer(text))
-    number = number_pattern()
-    for start in starts:
-        yield number.match(text, start)
+    """The matches of number_pattern in reading order, as the scanners' matches (the kind is the
+    ``lastgroup``: "grouped", "digits" or "spelled"). A number in digits and one in words never
+    overlap (they share no character but the space inside), so the two scans together find what
+    one scan for the alternation would, and each scanner's match is the one number_pattern
+    makes at its start (the same branches, tried in the same order)."""
+    digits, spelled = _number_scanners()
+    return heapq.merge(digits.finditer(text), spelled.finditer(text), key=_start)
+
+
+def _start(match: regex.Match) -> int:
+    return match.start()
 
 
 @lru_cache(maxsize=None)
@@ -239,7 +244,7 @@ def is_denominator(before: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _role_rules() -> tuple[tuple[str, bool, regex.Pattern, Literals | None], ...]:
+def _role_rules() -> tuple[tuple[str, bool, regex.Pattern, Prefilter | None], ...]:
     """(label, whether the rule starts at the marker, compiled pattern, its literal prefilter)."""
     return tuple(
         (r.label, r.pattern.startswith(MARK), r.compiled(), _prefilter(r.pattern))
@@ -247,11 +252,54 @@ def _role_rules() -> tuple[tuple[str, bool, regex.Pattern, Literals | None], ...
     )
 
 
-def _prefilter(pattern: str) -> Literals | None:
+# A rule's prefilter: the case-folded literals one of which is in every window it can match in;
+# None where the rule is always run.
+Prefilter = frozenset[str]
+
+
+def _prefilter(pattern: str) -> Prefilter | None:
     """The rule's literal prefilter (resources.required_literals); the marker is in every window,
-    so a rule that needs only the marker gets none."""
+    so a rule that needs only the marker gets none. A literal that holds another of the set
+    ("arms" holds "arm") is dropped: where it is in a window, so is the shorter one."""
     literals = required_literals(pattern)
-    return None if literals is not None and MARK in literals else literals
+    if literals is None or MARK in literals:
+        return None
+    return frozenset(literal for literal in literals
+                     if not any(other != literal and other in literal for other in literals))
+
+
+class _LiteralIndex(NamedTuple):
+    """Rules behind literal prefilters, indexed by literal. The rules read on one side of a count
+    share many literals ("randomi", "group", "were "): each is looked for once in a window, the
+    loop in C, and the literals found name the rules that may match there, so neither a rule
+    nor a literal is visited twice (resources.could_match asked rule by rule cost three times
+    as much; the prefilters pass one rule in ten)."""
+
+    literals: tuple[str, ...]  # every literal of the rules' prefilters, once
+    rules_of: dict[str, tuple[int, ...]]  # a literal -> the rules (their indices) it lets through
+    unfiltered: tuple[int, ...]  # the rules without a prefilter: always run
+
+
+def _literal_index(prefilters) -> _LiteralIndex:
+    rules_of: dict[str, list[int]] = {}
+    unfiltered = []
+    for index, literals in enumerate(prefilters):
+        if literals is None:
+            unfiltered.append(index)
+            continue
+        for literal in literals:
+            rules_of.setdefault(literal, []).append(index)
+    return _LiteralIndex(tuple(sorted(rules_of)), {literal: tuple(rules) for literal, rules in rules_of.items()},
+                         tuple(unfiltered))
+
+
+def _may_match(index: _LiteralIndex, window: str) -> list[int]:
+    """The rules (their indices, in order) whose prefilter passes ``window``, compared
+    case-folded as the prefilters are."""
+    passed = set(index.unfiltered)
+    for literal in filter(fold_for_literals(window).__contains__, index.literals):
+        passed.update(index.rules_of[literal])
+    return sorted(passed)
 
 
 # Each question asked of a clause needs only some of the rules; running only those is most of
@@ -270,9 +318,23 @@ RULE_SETS = {
 
 
 @lru_cache(maxsize=None)
-def _rules(name: str) -> tuple[tuple[str, bool, regex.Pattern, Literals | None], ...]:
+def _rules(name: str) -> tuple[tuple[str, bool, regex.Pattern, Prefilter | None], ...]:
     keep = RULE_SETS[name]
     return tuple(rule for rule in _role_rules() if keep(rule[0], rule[1]))
+
+
+class _SideRules(NamedTuple):
+    """The rules of a set on one side of the marker, as _rule_cues reads them."""
+
+    rules: tuple[tuple[str, regex.Pattern, bool], ...]  # label, pattern, whether it has a "cue" group
+    index: _LiteralIndex
+
+
+@lru_cache(maxsize=None)
+def _side_rules(name: str, after: bool) -> _SideRules:
+    side = [rule for rule in _rules(name) if rule[1] == after]
+    return _SideRules(tuple((label, pattern, "cue" in pattern.groupindex) for label, _, pattern, _ in side),
+                      _literal_index(literals for *_, literals in side))
 
 
 # How far before its count a planned cue still decides its role over the cues after it.
@@ -283,21 +345,25 @@ BEFORE_REACH = 120
 
 
 def _number_value(match: regex.Match) -> int | None:
-    if match.group("spelled") is not None:
-        return spelled_number_value(match.group("spelled"))
+    """The value of a match of _numbers."""
+    if match.lastgroup == "spelled":
+        return spelled_number_value(match.group())
     return int(decimal_value(match.group()))
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+# The mentions and then the total of a document read its sentences: they are split once (the
+# last text's are kept; a tuple, so that no reader can change what the next one sees).
+@lru_cache(maxsize=1)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for boundary in SENTENCE_END.finditer(text):
         spans.append((start, boundary.end()))
         start = boundary.end()
     spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
 
 
-def enclosing(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+def enclosing(spans: tuple[tuple[int, int], ...], position: int) -> tuple[int, int]:
     return spans[sentence_index(spans, position)]
 
 
@@ -420,7 +486,7 @@ def find_candidates(text: str) -> list[Candidate]:
         # read from ("281 (51%) were evaluable").
         if PERCENT_SIGN.match(text, number_end):
             continue
-        if match.group("digits") is not None and len(match.group()) <= 3:
+        if match.lastgroup == "digits" and len(match.group()) <= 3:
             tail = SPACED_THOUSANDS_TAIL.match(text, number_end)
             if tail is not None and not text[max(0, match.start() - 2): match.start()].rstrip(" ")[-1:].isdigit():
                 phrase = noun_phrase(text, tail.end())
@@ -432,7 +498,7 @@ def find_candidates(text: str) -> list[Candidate]:
                                            share=PERCENT_AFTER.match(text, phrase[0]) is not None))
                     continue
         # "Twelve (12) healthy subjects": the count spelled out, then echoed in digits.
-        echo = DIGITS_ECHO.match(text, number_end) if match.group("spelled") is not None else None
+        echo = DIGITS_ECHO.match(text, number_end) if match.lastgroup == "spelled" else None
         if echo is not None and int(echo.group("digits")) == value:
             taken.add(echo.start("digits"))
             number_end = echo.end()
@@ -462,19 +528,18 @@ Cue = tuple[bool, int, int, str]
 def _rule_cues(window: str, mark: int, rules: str, after: bool) -> tuple[Cue, ...]:
     """The cues of the rules of set ``rules`` on one side of the marker at ``mark``."""
     cues = []
-    folded = fold_for_literals(window)
-    for label, at_mark, pattern, literals in _rules(rules):
-        if at_mark != after or not could_match(literals, folded):
-            continue
+    side = _side_rules(rules, after)
+    for index in _may_match(side.index, window):
+        label, pattern, has_cue = side.rules[index]
         # Every rule holds the marker once: a rule that starts with it can only match there,
         # any other ends on it, so neither needs to be tried at every position of the clause.
-        if at_mark:
+        if after:
             match = pattern.match(window, mark)
         else:
             match = pattern.search(window, max(0, mark - BEFORE_REACH), mark + 1)
         if match is None:
             continue
-        start, end = match.span("cue") if "cue" in pattern.groupindex else match.span()
+        start, end = match.span("cue") if has_cue else match.span()
         if start < 0:
             start, end = match.span()
         if start > mark:
@@ -507,15 +572,33 @@ def read_cues(before: str, after: str, rules: str) -> tuple[Cue, ...]:
     return before_cues(before, rules) + after_cues(after, rules)
 
 
+# A before-rule with more prefilter literals than this is kept in the one alternation: checking
+# fifty words ("phase", "week", "figure", ...) costs more than trying the rule at the marker.
+PREFILTER_LIMIT = 16
+
+
+class _MatchTests(NamedTuple):
+    """The rules of one label as tests of whether any matches (see _match_tests)."""
+
+    after: regex.Pattern | None
+    before: regex.Pattern | None
+    before_prefiltered: tuple[regex.Pattern, ...]
+    before_index: _LiteralIndex  # their prefilters
+
+
 @lru_cache(maxsize=None)
-def _match_tests(label: str) -> tuple[regex.Pattern | None, regex.Pattern | None]:
-    """The rules of ``label`` as two tests of whether any matches at all: one for the rules after
-    the marker, tried at the marker; one for those before it, rewritten to look behind it
-    (``(?<=rule)§``), so that it is tried once, at the marker, rather than from every position
+def _match_tests(label: str) -> _MatchTests:
+    """The rules of ``label`` as tests of whether any matches at all: one for the rules after
+    the marker, tried at the marker; those before it rewritten to look behind it
+    (``(?<=rule)§``), so that each is tried once, at the marker, rather than from every position
     before it (the clause before a count is shorter than BEFORE_REACH, so the reach is the same).
-    Each is one alternation of its rules: any match decides, and one call costs less than one
-    per rule."""
-    after, before = [], []
+    The rules after the marker are one alternation: any match decides, and one call costs less
+    than one per rule. So are the rules before it that have no prefilter or a long one; each
+    other before-rule is a test of its own behind its literal prefilter: a lookbehind with a
+    40-character gap ("previously reported ... §") costs as much as all the literal checks
+    together, and the literals of such a rule are in one clause in twenty or fewer."""
+    after, before, prefiltered = [], [], []
+    flags = regex.V1 | regex.IGNORECASE
     for rule in load_rules("sample_size_roles.jsonl"):
         if rule.label != label:
             continue
@@ -525,22 +608,36 @@ def _match_tests(label: str) -> tuple[regex.Pattern | None, regex.Pattern | None
         case = "(?-i:" if rule.case == "sensitive" else "(?:"
         if rule.pattern.startswith(MARK):
             after.append(case + rule.pattern[len(MARK):] + ")")
+            continue
+        assert rule.pattern.endswith(MARK), rule.id
+        branch = case + rule.pattern[: -len(MARK)] + ")"
+        literals = _prefilter(rule.pattern)
+        if literals is None or len(literals) > PREFILTER_LIMIT:
+            before.append(branch)
         else:
-            assert rule.pattern.endswith(MARK), rule.id
-            before.append(case + rule.pattern[: -len(MARK)] + ")")
-    flags = regex.V1 | regex.IGNORECASE
-    return (
+            prefiltered.append((literals, regex.compile(f"{NO_FULLCASE}(?<={branch}){MARK}", flags)))
+    return _MatchTests(
         regex.compile(f"{NO_FULLCASE}{MARK}(?:{'|'.join(after)})", flags) if after else None,
         regex.compile(f"{NO_FULLCASE}(?<={'|'.join(before)}){MARK}", flags) if before else None,
+        tuple(test for _, test in prefiltered),
+        _literal_index(literals for literals, _ in prefiltered),
     )
 
 
 def _matches(label: str, before: str | None, after: str | None) -> bool:
     """Whether a rule of ``label`` matches on the sides given."""
-    after_test, before_test = _match_tests(label)
-    if after is not None and after_test is not None and after_test.match(MARK + after):
+    tests = _match_tests(label)
+    if after is not None and tests.after is not None and tests.after.match(MARK + after):
         return True
-    return before is not None and before_test is not None and before_test.match(before + MARK, len(before)) is not None
+    if before is None:
+        return False
+    marked, mark = before + MARK, len(before)
+    if tests.before is not None and tests.before.match(marked, mark) is not None:
+        return True
+    if not tests.before_prefiltered:
+        return False
+    return any(tests.before_prefiltered[index].match(marked, mark) is not None
+               for index in _may_match(tests.before_index, marked))
 
 
 @lru_cache(maxsize=4096)
@@ -720,3 +817,20 @@ def sentence_index(sentences, position):
     # Sentences tile the text in order, so the one holding a position is found by bisection.
     index = bisect.bisect_right(sentences, (position, len(sentences) + 1 << 62)) - 1
     return min(max(index, 0), len(sentences) - 1)
+
+
+def compile_rules() -> None:
+    """Compile the rules and the number grammar when the pipeline is built: they take a sixth of a
+    second, which the first document would otherwise pay (and a per-document timing see), as
+    doses.compile_rules does for its own."""
+    participant_nouns()
+    singular_nouns()
+    other_units()
+    number_pattern()
+    _number_scanners()
+    _denominator_pattern()
+    for name in RULE_SETS:
+        for after in (True, False):
+            _side_rules(name, after)
+    for label in ("not_count", "outcome", "not_people"):
+        _match_tests(label)

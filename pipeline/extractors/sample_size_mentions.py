@@ -470,9 +470,12 @@ def _clause_of(text: str, cand: Candidate, sentences) -> _Clause:
         right = closing if closing >= 0 else right
     # "Of the 1,203 participants, 94% completed ...": a share opening the next clause is its
     # subject, and the verb after it is not the count's.
-    share = PERCENT_SUBJECT.search(text, reach_from, min(right, reach_from + AFTER_WINDOW))
-    if share is not None:
-        right = share.start()
+    # (Every such share holds "%" or "per": most clauses have neither, and are not searched.)
+    reach = min(right, reach_from + AFTER_WINDOW)
+    if text.find("%", reach_from, reach) >= 0 or text.find("per", reach_from, reach) >= 0:
+        share = PERCENT_SUBJECT.search(text, reach_from, reach)
+        if share is not None:
+            right = share.start()
     # Whether the number is a count at all is read in its whole clause ("2:1:1" needs the "1:"
     # before it); its role in the stretch up to the neighbouring counts.
     before, after = clause_window(text, cand, left, right, aside)
@@ -1018,6 +1021,11 @@ def _units_phrase() -> regex.Pattern:
     """A unit other than people at most two words after the number: " febrile episodes"."""
     units = "|".join(sorted(other_units(), key=len, reverse=True))
     return regex.compile(rf"\G(?P<phrase>(?: [A-Za-z][\w-]*){{0,2}}? (?P<unit>{units}))\b")
+
+
+def compile_mention_rules() -> None:
+    """Compile what this module builds on first use (see sample_size_cues.compile_rules)."""
+    _units_phrase()
 
 
 # The units again, with what became of them: "All 247 episodes were evaluable".
