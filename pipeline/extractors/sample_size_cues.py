@@ -677,10 +677,13 @@ def clause_window(text: str, cand: Candidate, left: int, right: int, aside: int 
 def bracket_after(text: str, pos: int) -> int | None:
     """Where a bracket opening at ``pos`` (after one space at most) closes, if within reach."""
     opening = pos + 1 if text.startswith(" (", pos) else pos if text.startswith("(", pos) else -1
-    if opening < 0:
-        return None
+    return closing_bracket(text, opening, BRACKET_REACH) if opening >= 0 else None
+
+
+def closing_bracket(text: str, opening: int, reach: int) -> int | None:
+    """Where the bracket opening at ``opening`` closes, nested brackets counted, if within ``reach``."""
     depth = 0
-    for at in range(opening, min(len(text), opening + BRACKET_REACH)):
+    for at in range(opening, min(len(text), opening + reach)):
         char = text[at]
         if char == "(":
             depth += 1

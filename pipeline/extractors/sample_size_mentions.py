@@ -49,6 +49,7 @@ from .sample_size_cues import (
     before_cues,
     bracket_after,
     clause_window,
+    closing_bracket,
     counts_units,
     enclosing,
     find_candidates,
@@ -1142,7 +1143,7 @@ def _drop_bracketed_make_up(text, kept):
         opening = text.find("(", whole.np_end, whole.np_end + MAKE_UP_REACH)
         if opening < 0 or "." in text[whole.np_end:opening]:
             continue
-        closing = _closing_bracket(text, opening)
+        closing = closing_bracket(text, opening, MAKE_UP_BRACKET_REACH)
         if closing is None:
             continue
         parts = [c for c in kept[i + 1: i + 1 + MAX_PARTS] if opening < c.start < closing]
@@ -1155,19 +1156,10 @@ def _drop_bracketed_make_up(text, kept):
 
 # How far after its count a bracket that breaks the group down may open ("were randomized (").
 MAKE_UP_REACH = 60
+# The longest bracket read as such a breakdown.
+MAKE_UP_BRACKET_REACH = 300
 
 
-def _closing_bracket(text: str, opening: int) -> int | None:
-    depth = 0
-    for at in range(opening, min(len(text), opening + 300)):
-        char = text[at]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return at
-    return None
 
 
 # A bracket listing a count's arms by name: "(61 afatinib, 60 cetuximab)", "(32 and 36,
