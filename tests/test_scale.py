@@ -275,3 +275,28 @@ def test_the_output_format_does_not_rebuild_the_pipeline():
 
     built = process_extractor(RunOptions())
     assert process_extractor(RunOptions(output_format="csv", bom=True)) is built
+
+
+def _die_halfway_through_a_result(tasks, results, options):
+    # A result message's length prefix promises a megabyte; the worker dies after ten bytes,
+    # as one killed while writing a large batch's records does.
+    tasks.get()
+    os.write(results.fileno(), (1_000_000).to_bytes(4, "big") + b"0123456789")
+    os._exit(9)
+
+
+def test_a_worker_killed_while_writing_a_result_is_reported_not_waited_for(monkeypatch):
+    from trialfacts.running import runner
+
+    monkeypatch.setattr(runner, "_worker_loop", _die_halfway_through_a_result)
+    if "fork" not in runner.multiprocessing.get_all_start_methods():
+        pytest.skip("the replaced worker loop reaches the child only through fork")
+    pool = runner.WorkerProcesses(1, runner.RunOptions())
+    signal.alarm(60)  # a hang fails the test instead of the whole run
+    try:
+        pool.send(0, ["a document"])
+        with pytest.raises(runner.WorkerDied, match=r"exit status 9"):
+            pool.receive(0)
+    finally:
+        signal.alarm(0)
+        pool.kill()

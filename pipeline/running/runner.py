@@ -18,7 +18,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import queue
 import signal
 import tempfile
 from collections import deque
@@ -121,17 +120,22 @@ def _worker_loop(tasks, results, options: RunOptions) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     process_extractor(options)
     while (batch := tasks.get()) is not None:
-        results.put(_extract_batch(batch, options))
+        results.send(_extract_batch(batch, options))
 
 
 class WorkerProcesses:
-    """Worker processes fed round-robin, each with its own task and result queue.
+    """Worker processes fed round-robin, each with its own task queue and result pipe.
 
     Batch k goes to worker k mod n and its result is read back from that worker, so
-    results come in input order without a reordering buffer. Queues are fed by a
+    results come in input order without a reordering buffer. Task queues are fed by a
     background thread, so the parent never blocks on a full pipe; and because the parent
     holds each process, it notices a worker that died (multiprocessing.Pool would wait
     forever for the lost task) and can kill them all when the run stops.
+
+    Results come through a pipe whose writing end only the worker holds. A worker killed
+    while writing a large result leaves half a message behind; with a multiprocessing.Queue
+    (whose writing end the parent and every later worker inherit) reading it would wait
+    forever for the rest, while here the reader gets end-of-file and reports the death.
     """
 
     def __init__(self, count: int, options: RunOptions):
@@ -139,10 +143,13 @@ class WorkerProcesses:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.workers = []
         for _ in range(count):
-            tasks, results = context.Queue(), context.Queue()
-            process = context.Process(target=_worker_loop, args=(tasks, results, options),
+            tasks = context.Queue()
+            results, results_writer = context.Pipe(duplex=False)
+            process = context.Process(target=_worker_loop, args=(tasks, results_writer, options),
                                       name="trialfacts-worker", daemon=True)
             process.start()
+            # Closed before the next worker is forked, so that worker holds no copy of it either.
+            results_writer.close()
             self.workers.append((process, tasks, results))
 
     def send(self, number: int, batch: list) -> None:
@@ -150,14 +157,17 @@ class WorkerProcesses:
 
     def receive(self, number: int) -> list[Outcome]:
         process, _, results = self.workers[number % len(self.workers)]
-        while True:
+        while not results.poll(0.5):
+            if process.exitcode is not None:
+                break
+        else:
             try:
-                return results.get(timeout=0.5)
-            except queue.Empty:
-                if process.exitcode is not None:
-                    raise WorkerDied(f"worker process {process.pid} ended during the run "
-                                     f"({_exit_description(process.exitcode)}); nothing was written "
-                                     "for its documents") from None
+                return results.recv()
+            except (EOFError, OSError):
+                process.join(timeout=5)  # its exit status names the cause
+        raise WorkerDied(f"worker process {process.pid} ended during the run "
+                         f"({_exit_description(process.exitcode)}); nothing was written "
+                         "for its documents")
 
     def finish(self) -> None:
         for _, tasks, _ in self.workers:
@@ -170,13 +180,15 @@ class WorkerProcesses:
             if process.is_alive():
                 process.kill()
             process.join()
-            # Nothing more will be read or written: don't let exit wait to flush these.
-            for channel in (tasks, results):
-                channel.cancel_join_thread()
-                channel.close()
+            # Nothing more will be written: don't let exit wait to flush the tasks.
+            tasks.cancel_join_thread()
+            tasks.close()
+            results.close()
 
 
-def _exit_description(exitcode: int) -> str:
+def _exit_description(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "its result pipe closed"
     if exitcode < 0:
         name = signal.Signals(-exitcode).name
         hint = ": out of memory?" if name == "SIGKILL" else ""
