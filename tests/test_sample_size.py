@@ -977,3 +977,37 @@ def test_building_the_component_compiles_its_rules():
     spacy.blank("en").add_pipe("trialfacts_sample_size")
     assert ss._match_tests.cache_info().currsize == 3
     assert ss._side_rules.cache_info().currsize == 2 * len(ss.RULE_SETS)
+
+
+@pytest.mark.parametrize("text,expected_total,expected_mentions", [
+    # A group named by its label ("group 1", "arm B", "group II") places a count as surely as a
+    # group named by its treatment; the counts coordinated with it are the other groups.
+    ("A total of 52 children were included in group 1, 49 in group 2.", 101, [(52, "arm"), (49, "arm")]),
+    ("Thirty women were enrolled into arm B and 28 into arm C.", 58, [(30, "arm"), (28, "arm")]),
+    ("We included 80 patients in group I and 75 in group II.", 155, [(80, "arm"), (75, "arm")]),
+    # Negatives: a choice of groups, or the study itself, places no count in one group.
+    ("Sixty patients were enrolled in group A or B at random.", 60, [(60, "enrolled")]),
+    ("Sixty patients were enrolled in group 1 or 2.", 60, [(60, "enrolled")]),
+    ("120 patients were included in the study.", 120, [(120, "enrolled")]),
+])
+def test_a_count_placed_in_a_group_named_by_its_label(text, expected_total, expected_mentions):
+    assert found(text) == expected_mentions
+    assert total(text) == expected_total
+
+
+@pytest.mark.parametrize("text,expected_total,expected_mentions", [
+    # A survey's addressees were asked; its respondents are the study population.
+    ("The questionnaire was sent to 412 physicians, of whom 260 responded to the survey.", 260,
+     [(412, "screened"), (260, "analyzed")]),
+    ("The survey was distributed to more than 300 midwives, of whom 225 submitted complete responses.", 225,
+     [(300, "screened"), (225, "analyzed")]),
+    ("A questionnaire was mailed to 500 parents; 320 returned the questionnaire.", 320,
+     [(500, "screened"), (320, "analyzed")]),
+    # Negatives: "responded" to a treatment is a result; a diary returned is no survey's reply.
+    ("60 patients were randomized. 12 patients responded to treatment.", 60, [(60, "randomized")]),
+    ("Forty patients were enrolled and 38 returned the diary.", 40, [(40, "enrolled"), (38, "completed")]),
+    ("The drug was distributed to 40 villages.", None, []),
+])
+def test_a_surveys_addressees_and_respondents(text, expected_total, expected_mentions):
+    assert found(text) == expected_mentions
+    assert total(text) == expected_total
