@@ -165,6 +165,27 @@ def test_spaced_digits_that_are_not_one_count(text):
     assert not any(value >= 1000 for value, _ in found(text))
 
 
+# With no noun after it, the verb of its subject makes a spaced number one count; the part
+# after the space is never a count of its own (a leading zero marks it: "002").
+@pytest.mark.parametrize("text,expected", [
+    ("Of 1 245 women screened, 1 002 were randomly assigned.", (1002, "randomized")),
+    ("In total, 32 929 were enrolled.", (32929, "enrolled")),
+    ("Of those screened; 2 040 were randomised to either arm.", (2040, "randomized")),
+    ("After screening, 1 120 had been enrolled.", (1120, "enrolled")),
+])
+def test_thousands_with_a_space_before_a_verb(text, expected):
+    assert found(text) == [*[m for m in found(text) if m[1] == "screened"], expected]
+
+
+@pytest.mark.parametrize("text", [
+    "At week 2 100 were still enrolled.",  # a label's number, then a count: never one number
+    "Batch 007 was used in 12 units.",
+    "Tubes 001 to 050 were discarded.",
+])
+def test_no_count_from_digits_run_together_or_with_a_leading_zero(text):
+    assert not any(value >= 1000 or value in (1, 7, 50) for value, _ in found(text))
+
+
 # Spelled-out numbers: hyphens set off by spaces, "and", and modifiers joined by "and".
 @pytest.mark.parametrize("text,value", [
     ("Sixty - two subjects were enrolled.", 62),
@@ -1011,3 +1032,16 @@ def test_a_count_placed_in_a_group_named_by_its_label(text, expected_total, expe
 def test_a_surveys_addressees_and_respondents(text, expected_total, expected_mentions):
     assert found(text) == expected_mentions
     assert total(text) == expected_total
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "either" and "both" name every group: the count is of those randomized, not of one arm.
+    ("120 patients were randomized to either group.", [(120, "randomized")]),
+    ("Ninety adults were randomly assigned to either arm.", [(90, "randomized")]),
+    ("Forty-four children were randomized to both study arms in turn.", [(44, "randomized")]),
+    # Negatives: one group named.
+    ("60 patients were randomized to the placebo group.", [(60, "arm")]),
+    ("31 were allocated to the exercise arm.", [(31, "arm")]),
+])
+def test_randomized_to_either_group_is_no_arm(text, expected):
+    assert found(text) == expected

@@ -54,14 +54,18 @@ LABEL = "SAMPLE_SIZE"
 
 # Counts run to seven digits at most ("1,347", "2079", "12 345 67"-style table runs are not
 # counts); never part of a decimal, a word ("CD34", "P2Y12"), a hyphenated name ("n-3") or a
-# longer digit run, so a 100k-digit line costs one short match per position.
-INTEGER = r"(?<![\w.,·-])\d{1,7}(?![.,·]?\d)"
+# longer digit run, so a 100k-digit line costs one short match per position. A leading zero
+# ("002", the tail of "1 002" split by a comma before it) marks a part of a number, not a count.
+INTEGER = r"(?<![\w.,·-])(?!0\d)\d{1,7}(?![.,·]?\d)"
 
 # Thousands set off by a space where the shared GROUPED_INTEGER does not take them (after a
 # sign or a comma: "n = 32 929", "In total, 32 929 subjects"); read only where a count is
 # certain, after "n =" closing its bracket or clause ("n = 12 100 mg" is a count and a dose) or
 # before a participant noun, never in a run of digits ("3 456 789").
 SPACED_THOUSANDS_TAIL = regex.compile(r"\G \d{3}(?![.,·]?\d| ?\d)")
+# A verb after the spaced number makes it one count too: "Of 1 245 screened, 1 002 were
+# randomized" (two numbers in a row are not followed by the verb of their subject).
+SPACED_THOUSANDS_VERB = regex.compile(r"\G (?:were|was|had been|have been)\b")
 SPACED_THOUSANDS = r"(?<!\d )\d{1,3} \d{3}(?![.,·]?\d| ?\d)"
 
 # "n = 23", "N.=57", "n: 12"; without a sign only alone in brackets ("(n 196)"): "n 30" in
@@ -496,6 +500,12 @@ def find_candidates(text: str) -> list[Candidate]:
                     found.append(Candidate(match.start(), phrase[0], match.start(), tail.end(), phrase[0],
                                            value, "noun", phrase[2],
                                            share=PERCENT_AFTER.match(text, phrase[0]) is not None))
+                    continue
+                if phrase is None and SPACED_THOUSANDS_VERB.match(text, tail.end()):
+                    taken.add(tail.start() + 1)
+                    value = int(decimal_value(text[match.start(): tail.end()]))
+                    found.append(Candidate(match.start(), tail.end(), match.start(), tail.end(), tail.end(),
+                                           value, "bare"))
                     continue
         # "Twelve (12) healthy subjects": the count spelled out, then echoed in digits.
         echo = DIGITS_ECHO.match(text, number_end) if match.lastgroup == "spelled" else None
