@@ -1045,3 +1045,34 @@ def test_a_surveys_addressees_and_respondents(text, expected_total, expected_men
 ])
 def test_randomized_to_either_group_is_no_arm(text, expected):
     assert found(text) == expected
+
+
+# Equal groups of any number up to twelve: the count stands for each of them.
+@pytest.mark.parametrize("text,expected_total", [
+    ("Rats were divided into seven groups of 30 animals each.", 210),
+    ("Ten groups of 12 mice each were treated.", 120),
+    ("Volunteers were randomized into 8 groups of 25 participants each.", 200),
+    ("We randomized 134 patients into two groups; 67 patients in each group.", 134),
+    ("We studied 67 patients in each of the two groups.", 134),
+    ("Forty women in each of the three study arms were followed.", 120),
+    # Negatives: a count with no groups multiplied, and a number that is not one of groups.
+    ("Seven patients were enrolled in 30 centres.", 7),
+    ("Patients came from seven groups of practices; 30 were enrolled.", 30),
+])
+def test_equal_groups_multiply_the_count(text, expected_total):
+    assert total(text) == expected_total
+
+
+# "9/20 patients": a fraction whose whole carries a participant noun; its whole is a group's count.
+@pytest.mark.parametrize("text,expected", [
+    ("Symptoms improved in 11/24 patients on the active drug.", [(24, "arm")]),
+    ("Relapse was seen in 3/17 children given the vaccine and 9/18 children given saline.",
+     [(17, "arm"), (18, "arm")]),
+    # Negatives: a part larger than the whole, cases of the outcome, a pressure, a date.
+    ("Symptoms improved in 30/24 patients.", []),
+    ("Three infections were proven, and 2/3 cases were fatal.", []),
+    ("Pressure fell from 140/90 mmHg in patients.", []),
+    ("Visits on 12/30/2020 were cancelled for patients.", []),
+])
+def test_fraction_wholes_with_a_participant_noun(text, expected):
+    assert found(text) == expected

@@ -246,6 +246,12 @@ def is_denominator(before: str) -> bool:
     # "$" holds at the end, or before a final line break.
     return _denominator_pattern().search(before, max(0, len(before) - 1)) is not None
 
+    share = SLASH_SHARE_AFTER.match(text, number_end)
+    if noun_follows or share is not None and abs(
+            float(share.group("percent").replace("·", ".")) - 100 * int(part.group("part")) / whole) <= 1:
+        return part.start()
+    return None
+
 
 @lru_cache(maxsize=None)
 def _role_rules() -> tuple[tuple[str, bool, regex.Pattern, Prefilter | None], ...]:
@@ -814,9 +820,11 @@ def governing_role(before: str) -> str | None:
 
 
 # "(n = 30 per group)", "100 per arm", "20 patients each", "45 participants in each group",
-# "(n = 10/group)": one count stands for every group (sample_size_total multiplies it by their number).
+# "67 in each of the two arms", "(n = 10/group)": one count stands for every group
+# (sample_size_total multiplies it by their number).
 EACH_AFTER = regex.compile(
     r"\G,? (?:per|in each|for each|in either|each) (?:[\w-]+ )?(?:group|arm|cohort|sequence)\b|\G,? each\b|\G,? per group\b"
+    r"|\G,? (?:in|for) each of the (?:[\w-]+ ){0,2}(?:groups|arms|cohorts|sequences)\b"
     r"|\G ?/ ?(?:group|arm|cohort)\b",
     regex.I)
 

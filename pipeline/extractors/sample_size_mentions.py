@@ -111,6 +111,9 @@ def find_counts(text: str) -> list[Candidate]:
     live = []
     for i, cand in enumerate(candidates):
         before, after = clauses[i].before, clauses[i].after
+        # The slash of "9/20 patients" joins a part to its whole, which is still a count.
+        if _part_before_slash(text, cand) is not None:
+            before = before[:before.rindex("/")].rstrip("0123456789")
         if (cand.kind != "n_equals" and is_no_count(before, after)) or (
                 cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end))):
             rejected.add(cand.start)
@@ -136,7 +139,7 @@ def find_counts(text: str) -> list[Candidate]:
         # neighbouring counts.
         near = clause_window(text, cand, left, right, aside)
         before_text = text[max(s_start, cand.start - 40): cand.start]
-        as_denominator = is_denominator(before_text)
+        as_denominator = is_denominator(before_text) or _part_before_slash(text, cand) is not None
         partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
         # "recruited 72 participants, of whom 36 ...", "Of these, 40 ...": part of a group just
         # counted, which a count without a cue of its own does not add to.
@@ -211,7 +214,9 @@ def find_counts(text: str) -> list[Candidate]:
             if as_denominator:
                 # "2 of 3 cases occur in women": a fraction stated in the present tense is a
                 # fact about the disease, not a result of the study (reported in the past).
-                if GENERAL_PRESENT.match(text, cand.np_end):
+                # "5/6 cases were fatal", "4 of 7 cases resolved": cases counted as a result are
+                # events of the outcome, not a group of the study's people.
+                if GENERAL_PRESENT.match(text, cand.np_end) or cand.head == "cases":
                     rejected.add(cand.start)
                     continue
                 # The verb after "9 of 20 patients had" is the numerator's; the denominator's role
@@ -977,6 +982,19 @@ FRACTION = regex.compile(r"(?<![\w./-])(?P<part>\d{1,5})/(?P<whole>\d{1,5})(?![\
 PART_BEFORE_SLASH = regex.compile(r"(?<![\w./-])\d{1,5}/$")
 PERCENT_BEFORE_FRACTION = regex.compile(r"(?P<percent>\d{1,3}(?:[.·]\d{1,2})?) ?% ?[(\[] ?$")
 PERCENT_AFTER_FRACTION = regex.compile(r"\G(?: ?[(\[] ?|, ?)(?P<percent>\d{1,3}(?:[.·]\d{1,2})?) ?%")
+
+
+def _part_before_slash(text: str, cand) -> int | None:
+    """The part of "9/20 patients", where the count with its participant noun is the whole of a
+    fraction (the noun rules out a ratio, a date or a blood pressure: "120/80 mmHg")."""
+    if cand.kind != "noun" or text[cand.start - 1: cand.start] != "/":
+        return None
+    part_start = PART_BEFORE_SLASH.search(text, max(0, cand.start - 7), cand.start)
+    fraction = FRACTION.match(text, part_start.start()) if part_start is not None else None
+    if fraction is None or fraction.end() != cand.num_end:
+        return None
+    part = int(fraction.group("part"))
+    return part if part <= cand.value else None
 
 
 def _add_fraction_denominators(text, candidates, kept, sentences):

@@ -149,7 +149,8 @@ def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, i
 
 
 # --- how many groups one count stands for ----------------------------------------------------
-GROUP_NUMBER = r"(?P<groups>two|three|four|five|six|[2-6])"
+# Up to twelve: animal and dose-finding studies run "seven groups of 30", "ten cohorts of 6".
+GROUP_NUMBER = r"(?P<groups>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|[2-9])"
 # "divided into two groups of 30 patients each", "three sequential dose cohorts of 12",
 # "2 panels of 25 nurses", "two series of 15 patients".
 EQUAL_GROUPS_BEFORE = regex.compile(
@@ -171,7 +172,8 @@ ASSIGNED_TO = regex.compile(
 EACH_FOR_ALTERNATIVES = regex.compile(
     rf"\G,? each (?:for|in|into|to) (?:the |both )?(?P<alternatives>{ALTERNATIVE}(?:, {ALTERNATIVE}){{0,4}},? (?:or|and) {ALTERNATIVE})(?=[,;(.]|$)",
     regex.I)
-GROUPS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+GROUPS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "eleven": 11, "twelve": 12}
 
 
 def _group_number(word: str) -> int:
