@@ -1076,3 +1076,17 @@ def test_equal_groups_multiply_the_count(text, expected_total):
 ])
 def test_fraction_wholes_with_a_participant_noun(text, expected):
     assert found(text) == expected
+
+
+# "each" before an n makes it the count of every group, as "(n = 25 each)" does after it.
+@pytest.mark.parametrize("text,expected_total", [
+    ("The 2 groups (each n = 25) were compared.", 50),
+    ("Patients were randomized to drug or placebo (each n=40).", 80),
+    ("Three arms (per arm: n = 20) were run.", 60),
+    ("Patients in each arm (n = 20) were followed in two arms.", 40),
+    # Negatives: "each" says something of one person, or stands too far from the n.
+    ("Each patient (n = 20) was followed.", 20),
+    ("Each visit lasted an hour; in total (n = 20) were randomized to drug or placebo.", 20),
+])
+def test_each_before_an_n(text, expected_total):
+    assert total(text) == expected_total

@@ -829,6 +829,11 @@ EACH_AFTER = regex.compile(
     regex.I)
 
 
+# "(each n = 25)", "(per arm: n = 20)", "each group (n = 20)": the same, before an n.
+EACH_BEFORE_N = regex.compile(
+    r"\b(?:each|per group|per arm)[,:]? ?$|\beach (?:[\w-]+ )?(?:group|arm|cohort) ?[(,] ?$", regex.I)
+
+
 def inside_brackets(text: str, position: int, floor: int) -> bool:
     opening = text.rfind("(", max(floor, position - 60), position)
     return opening >= 0 and ")" not in text[opening:position]

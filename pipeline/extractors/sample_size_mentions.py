@@ -33,6 +33,7 @@ from .sample_size_cues import (
     CUE_ROLES,
     DID_ROLES,
     EACH_AFTER,
+    EACH_BEFORE_N,
     GROUP_BEFORE_N,
     GROUP_WORD,
     LABEL,
@@ -149,7 +150,8 @@ def find_counts(text: str) -> list[Candidate]:
         if INCLUDING_BEFORE.search(before_text) and kept and kept[-1].start >= s_start:
             rejected.add(cand.start)
             continue
-        cand.each = EACH_AFTER.match(text, cand.end if cand.kind == "n_equals" else cand.np_end) is not None
+        cand.each = EACH_AFTER.match(text, cand.end if cand.kind == "n_equals" else cand.np_end) is not None or (
+            cand.kind == "n_equals" and EACH_BEFORE_N.search(text, max(0, cand.start - 12), cand.start) is not None)
         result_shared = _shares_result(text, cand, last_result, clause.left)
 
         if cand.kind == "n_equals":
