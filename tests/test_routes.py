@@ -367,3 +367,18 @@ def test_abbreviation_detector_finds_what_scispacys_matchers_find(devset):
         doc = nlp.make_doc(text)
         assert [(start, end) for _, start, end in theirs.matcher(doc)] == ours.parentheses(doc.to_array("ORTH"))
         assert found(ours, text) == found(theirs, text)
+
+
+# Lower-case abbreviations take the ties of upper-case ones: an amount or a drug beside them.
+@pytest.mark.parametrize("text, expected", [
+    ("Dexamethasone 8 mg iv was given before induction.", [("iv", "intravenous")]),
+    ("Enoxaparin 40 mg sc once daily was started.", [("sc", "subcutaneous")]),
+    ("Vitamin C 1 g po daily was taken.", [("po", "oral")]),
+    ("Ceftriaxone 1 g im as one dose.", [("im", "intramuscular")]),
+    # Negatives: a stage or phase, and a word with nothing given beside it.
+    ("Patients with stage iv disease received cisplatin.", []),
+    ("The study, phase iv, gave 5 mg.", []),
+    ("Im Jahr 2010 waren es 40 Patienten.", []),
+])
+def test_lower_case_route_abbreviations(nlp, text, expected):
+    assert routes(nlp, TITLE + text) == expected
