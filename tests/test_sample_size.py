@@ -1090,3 +1090,15 @@ def test_fraction_wholes_with_a_participant_noun(text, expected):
 ])
 def test_each_before_an_n(text, expected_total):
     assert total(text) == expected_total
+
+
+# A per-group count in the bracket after a count stands for as many groups as fit in it.
+@pytest.mark.parametrize("text,expected_total", [
+    ("A total of 502 patients (251 in each group) were included in the intention-to-treat analysis.", 502),
+    ("We analysed 300 patients (100 per arm).", 300),
+    ("In all, 90 adults (30 per group) completed the study.", 90),
+    # Negative: the bracket of a pool the trial's count was drawn from.
+    ("Of 500 patients screened (250 per site), 120 were randomized.", 120),
+])
+def test_each_count_in_the_bracket_of_a_whole(text, expected_total):
+    assert total(text) == expected_total

@@ -203,7 +203,17 @@ def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
     assigned = list(ASSIGNED_TO.finditer(text, sentences[s_idx][0], m.start))
     if assigned:
         return _alternatives(assigned[-1].group("alternatives"))
+    # Or the count it is the bracketed breakdown of: "502 patients (251 in each group)".
+    host = BRACKET_HOST.search(text, max(sentences[s_idx][0], m.start - 60), m.start)
+    if host is not None:
+        whole = int(host.group("whole").replace(",", ""))
+        if whole % m.value == 0 and 2 <= whole // m.value <= 12:
+            return whole // m.value
     return 1
+
+
+# A count, at most three words of its noun phrase, and the bracket a breakdown opens.
+BRACKET_HOST = regex.compile(r"(?<![\w.,·-])(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})(?: [\w-]+){0,3} ?[(\[]$")
 
 
 def _alternatives(alternatives: str) -> int:
