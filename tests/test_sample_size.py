@@ -1102,3 +1102,23 @@ def test_each_before_an_n(text, expected_total):
 ])
 def test_each_count_in_the_bracket_of_a_whole(text, expected_total):
     assert total(text) == expected_total
+
+
+# "N of them were enrolled": the count before is the pool the trial drew from.
+@pytest.mark.parametrize("text,expected", [
+    ("In 2019, 3,500 patients were admitted to our unit, and 150 of them were enrolled in the trial.",
+     [(3500, "screened"), (150, "enrolled")]),
+    ("A total of 1,020 children attended the clinics; 310 of these were enrolled.",
+     [(1020, "screened"), (310, "enrolled")]),
+    # Negatives: a part randomized or withdrawn from the enrolled group leaves it the total.
+    ("We enrolled 200 patients, and 150 of them were randomized.", [(200, "enrolled"), (150, "randomized")]),
+    ("We studied 90 patients; 30 of them were excluded.", [(90, "enrolled"), (30, "withdrawn")]),
+    ("We recruited 120 patients, 60 of whom had diabetes.", [(120, "enrolled")]),
+])
+def test_a_part_of_them_enrolled_makes_the_whole_a_pool(text, expected):
+    assert found(text) == expected
+
+
+def test_a_cue_before_a_part_of_whom_is_the_wholes():
+    text = "Follow-up was available for 13 194 women, 1048 of whom had prior heart disease."
+    assert found(text) == [(13194, "analyzed")]

@@ -179,6 +179,7 @@ class Candidate:
     units: bool = False  # counts units that are not people ("247 febrile episodes")
     entered: bool = False  # the part of "120 of 150 eligible patients consented" that entered
     each: bool = False  # the count of every group: "(n = 30 per group)", "20 patients each"
+    part_of_previous: bool = False  # "150 of them were enrolled": a part of the count just before
 
 
 @lru_cache(maxsize=None)

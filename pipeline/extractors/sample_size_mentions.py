@@ -270,12 +270,20 @@ def find_counts(text: str) -> list[Candidate]:
                 denominator = number_pattern().match(text, modifier.end() if modifier else partitive.end())
                 if denominator is not None:
                     phrase = noun_phrase(text, denominator.end())
+            # "150 of them were enrolled": the whole is the group counted just before.
+            pronoun = None
+            if phrase is None:
+                pronoun = PRONOUN_WHOLE.match(text, partitive.end() - len(partitive.group("det")))
+                if pronoun is not None:
+                    phrase = (pronoun.end(),)
             if phrase is not None and not reports_result(after) and not IN_BEFORE.search(before_text):
                 np_end = phrase[0]
                 tail = text[np_end: min(clause_right, np_end + AFTER_WINDOW)]
                 tail_role = _partitive_role(text, tail)
-                if tail_role is None:
-                    # "analyses of 203 of the patients": the cue stands before.
+                if tail_role is None and pronoun is None:
+                    # "analyses of 203 of the patients": the cue stands before (before "1048 of
+                    # whom", it is the whole's: "follow-up was available for 13 194 women, 1048
+                    # of whom had CHD").
                     role, _ = read_role(before, "")
                     tail_role = role if role in SUBSET_ROLES else None
                 if tail_role is not None:
@@ -292,6 +300,8 @@ def find_counts(text: str) -> list[Candidate]:
                     # count, the whole a target.
                     if tail_role in ("enrolled", "randomized") and modifier and PLANNED_WORD.fullmatch(modifier.group(1)):
                         cand.entered = True
+                    if pronoun is not None and tail_role == "enrolled":
+                        cand.entered = cand.part_of_previous = True
                     kept.append(cand)
                     continue
             # A bare denominator: "(24 of 54) of the CQ-treated patients", "9 of 20 (45%) in
@@ -1243,11 +1253,19 @@ POOL_GAP = regex.compile(r"[^.;()]{0,60}, (?:only )?$")
 ASSESSED_GAP = regex.compile(r"[^.;()§]{0,80}?\b(?:were|was) (?:\w+ly )?(?:assessed|evaluated|examined|considered|approached|contacted)(?:[;,]| and) (?:of (?:these|whom|them),? |and )?(?:only )?$")
 
 
+# The whole of a part is a pronoun: "150 of them", "40 of whom", "12 of these".
+PRONOUN_WHOLE = regex.compile(r"\G(?:them|whom|these|those)\b")
+
+
 def _mark_pools(text, kept):
     """The pool of "Of N ..., M were randomized" (or "N ... were assessed; M were randomized")
     was screened, where N has no cue of its own: the total is the part that entered (GOLD.md:
-    screened counts are not the sample size)."""
+    screened counts are not the sample size). So was a count whose part is then said to be
+    enrolled ("3,500 patients were admitted, and 150 of them were enrolled"), whatever its cue."""
     for pool, part in pairwise(kept):
+        if part.part_of_previous and pool.value > part.value and pool.role in ("enrolled", "eligible"):
+            pool.role, pool.cued = "screened", True
+            continue
         if pool.cued or pool.kind != "noun" or not part.cued or part.role not in ("enrolled", "randomized", "eligible"):
             continue
         if part.value >= pool.value:
