@@ -1122,3 +1122,19 @@ def test_a_part_of_them_enrolled_makes_the_whole_a_pool(text, expected):
 def test_a_cue_before_a_part_of_whom_is_the_wholes():
     text = "Follow-up was available for 13 194 women, 1048 of whom had prior heart disease."
     assert found(text) == [(13194, "analyzed")]
+
+
+# The same groups counted again later (a time point, an assessment) are not further groups.
+@pytest.mark.parametrize("text,expected_total", [
+    ("Patients were randomized to drug (n = 40) or placebo (n = 40). At 6 months, 36 patients in the "
+     "drug group and 35 in the placebo group were assessed.", 80),
+    ("Group A (n = 30) and group B (n = 31) were compared. After 12 weeks, group A (n = 27) and "
+     "group B (n = 29) were analysed.", 61),
+    # Negatives: other groups (another centre), and more groups than before.
+    ("In centre A, 20 patients received drug and 20 received placebo. In centre B, 15 patients "
+     "received drug and 15 received placebo.", 70),
+    ("Group A (n = 30) and group B (n = 31) were compared. At 12 weeks, group C (n = 12), group D "
+     "(n = 11) and group E (n = 10) were added.", 94),
+])
+def test_groups_counted_again_at_follow_up(text, expected_total):
+    assert total(text) == expected_total

@@ -13,7 +13,8 @@ Three steps, each one simple rule:
      count is given); else the groups' counts; else the analysed; else the completers.
   3. Within the tier, the counts that are not parts or repeats of another are summed: several
      studies or phases add up; a run of counts adding up to an earlier one is its breakdown, and
-     so are the counts after a pool ("Of 84 enrolled patients, 42 ... and 42 ...");
+     so are the counts after a pool ("Of 84 enrolled patients, 42 ... and 42 ...") and a later
+     sentence counting as many groups again, none larger (the same groups at a follow-up);
      the same number again in a later sentence is the same group (unless both are the n of
      groups named apart: "Group A (n = 30) ... Group B (n = 30)"), and so is a later "the N"
      in the enrolled or randomized tier; a sentence opening a further study part ("In
@@ -137,6 +138,7 @@ def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, i
     if tier == "arm":
         if any(BOUND_BEFORE.search(text[max(0, m.start - 20): m.start]) for m in group):
             return None
+        group = _without_follow_up_counts(text, group, sentences)
     if tier == "enrolled":
         group = _stated_enrolments(text, group, sentences)
     if tier in ("enrolled", "randomized"):
@@ -146,6 +148,37 @@ def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, i
     group = [m for m in group for _ in range(_groups_counted(text, m, sentences, each=tier == "arm"))]
     values = _top_level(text, group, sentences, pools, labelled=tier == "arm")
     return sum(values) if values else None
+
+
+# What says a sentence counts the groups again later: a time point, follow-up, an assessment.
+FOLLOW_UP = regex.compile(
+    r"\b(?:at|after|by) (?:the )?(?:\d{1,3}|one|two|three|four|six|twelve)[ -](?:weeks?|months?|years?|days?)\b"
+    r"|\bat (?:the )?(?:end|follow-up|(?:week|month|day|visit) \d)|\bfollow(?:ed)?[- ]up\b"
+    r"|\b(?:re)?(?:assessed|evaluated|examined|analy[sz]ed|completed|remained|retained)\b",
+    regex.I)
+
+
+def _without_follow_up_counts(text: str, group: list, sentences) -> list:
+    """The groups' counts as first given: a later sentence that counts as many groups again,
+    each no larger than before, at a time point or an assessment, counts the same groups after
+    some left ("drug (n = 40) or
+    placebo (n = 40). At 6 months, 36 ... and 35 ... were assessed"), unless it opens a further
+    study part."""
+    by_sentence: dict[int, list] = {}
+    for m in group:
+        by_sentence.setdefault(sentence_index(sentences, m.start), []).append(m)
+    kept: list = []
+    first: list | None = None
+    for s_idx, counts in by_sentence.items():
+        if first is not None and len(counts) == len(first) and all(
+                later.value <= earlier.value for later, earlier in zip(counts, first)) \
+                and FOLLOW_UP.search(text, *sentences[s_idx]) \
+                and not _opens_study_part(text, counts[0], sentences[s_idx]):
+            continue
+        if first is None and len(counts) >= 2:
+            first = counts
+        kept.extend(counts)
+    return kept
 
 
 # --- how many groups one count stands for ----------------------------------------------------
