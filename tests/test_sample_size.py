@@ -1138,3 +1138,18 @@ def test_a_cue_before_a_part_of_whom_is_the_wholes():
 ])
 def test_groups_counted_again_at_follow_up(text, expected_total):
     assert total(text) == expected_total
+
+
+# A further group named with its verb left out ("and the control group 57"): that group's count.
+@pytest.mark.parametrize("text,expected", [
+    ("The intervention group comprised 55 patients and the control group 57 patients.", [(55, "arm"), (57, "arm")]),
+    ("The intervention group had 55 patients and the control group had 57.", [(55, "arm"), (57, "arm")]),
+    ("Group A included 20 patients, group B 21 patients and group C 19 patients.",
+     [(20, "arm"), (21, "arm"), (19, "arm")]),
+    ("The intervention arm enrolled 64 patients and the control arm 66.", [(64, "arm"), (66, "arm")]),
+    # Negatives: a time after the group's name is no count.
+    ("Pain fell in the drug group, and the placebo group 3 days later.", []),
+    ("The control group 12 weeks after surgery showed no change.", []),
+])
+def test_a_further_group_with_its_verb_left_out(text, expected):
+    assert found(text) == expected
