@@ -1153,3 +1153,18 @@ def test_groups_counted_again_at_follow_up(text, expected_total):
 ])
 def test_a_further_group_with_its_verb_left_out(text, expected):
     assert found(text) == expected
+
+
+# The number of groups a per-group count stands for, where its own sentence does not say it.
+@pytest.mark.parametrize("text,expected_total", [
+    ("We compared a heparin given under the skin with one given by infusion in two groups of adults. "
+     "Results were clear. There were 67 patients in each group.", 134),
+    ("There were 40 patients in each arm.", 80),          # "each arm": two, the common design
+    ("Rats were divided into control and treated groups (n = 8 per group).", 16),
+    ("The vaccine and placebo groups comprised 150 infants each.", 300),
+    ("The low-dose, high-dose and placebo arms had 40 patients each.", 120),
+    # Negative: "each" of the people, not of groups.
+    ("Twenty patients each received both drugs in random order.", 20),
+])
+def test_groups_a_per_group_count_stands_for(text, expected_total):
+    assert total(text) == expected_total

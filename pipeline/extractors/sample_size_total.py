@@ -242,7 +242,27 @@ def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
         whole = int(host.group("whole").replace(",", ""))
         if whole % m.value == 0 and 2 <= whole // m.value <= 12:
             return whole // m.value
-    return 1
+    # Or the groups named together before it in its sentence: "The vaccine and placebo groups
+    # comprised 150 infants each".
+    named = list(GROUPS_NAMED_TOGETHER.finditer(text, sentences[s_idx][0], m.start))
+    if named:
+        return _alternatives(named[-1].group("alternatives"))
+    # Or the groups stated anywhere before ("we compared A with B ... There were 67 patients in
+    # each group").
+    stated = list(GROUPS_STATED.finditer(text, 0, floor))
+    if stated:
+        return _group_number(stated[-1].group("groups"))
+    # Else "in each group" says there are groups, and two is the trial's most common design:
+    # nearer the truth than one. A bare "20 patients each" may be "each received both".
+    if BARE_EACH.match(text, getattr(m, "np_end", m.end)):
+        return 1
+    return 2
+
+
+GROUPS_NAMED_TOGETHER = regex.compile(
+    r"\b(?P<alternatives>[\w+/-]+(?:, [\w+/-]+){0,4},? (?:and|or) [\w+/-]+) (?:groups|arms|cohorts)\b", regex.I)
+# "20 patients each received both drugs": "each" of the people, not of groups.
+BARE_EACH = regex.compile(r"\G,? each\b(?! (?:[\w-]+ )?(?:group|arm|cohort|sequence)s?\b)", regex.I)
 
 
 # A count, at most three words of its noun phrase, and the bracket a breakdown opens.
