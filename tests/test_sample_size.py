@@ -1168,3 +1168,17 @@ def test_a_further_group_with_its_verb_left_out(text, expected):
 ])
 def test_groups_a_per_group_count_stands_for(text, expected_total):
     assert total(text) == expected_total
+
+
+# An n after a time point counts whom that time point measured: the same people each time.
+@pytest.mark.parametrize("text,expected_total", [
+    ("Ferritin was measured in the infants at 6 months (n = 71) and again at 12 months (n = 68).", 71),
+    ("Participants were assessed at entry (n = 45), 3 months (n = 41) and 6 months (n = 39).", 45),
+    ("Folate was assessed in lactating women at 4- (n = 53) and 16-wk postpartum (n = 55).", 55),
+    ("We enrolled 80 women. Outcomes were measured at 6 months (n = 71) and at 12 months (n = 68).", 80),
+    # Negatives: durations that name the groups, and groups named apart.
+    ("Patients treated for 6 months (n = 20) or 12 months (n = 22) were compared.", 42),
+    ("Patients were randomized to drug (n = 40) or placebo (n = 38).", 78),
+])
+def test_n_at_time_points_counts_the_same_people(text, expected_total):
+    assert total(text) == expected_total

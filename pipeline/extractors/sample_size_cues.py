@@ -131,6 +131,16 @@ PARTITIVE_AFTER = regex.compile(
     r"\G(?: ?\( ?\d{1,3}(?:[.·]\d{1,2})? ?%\))? (?:out )?of (?P<det>(?:the |these |those |all |our )?)"
 )
 
+# A time point just before an n: "at 6 months (n = 71)", "at baseline (n = 45)", ", 3 months
+# (n = 41)", "at 4- (n = 53) and 16-wk postpartum (n = 55)". The n counts whom that time point
+# measured, the same people as at the others.
+TIME_UNIT = r"(?:days?|d|weeks?|wks?|wk|months?|mo|years?|yrs?|y)"
+TIME_POINT_BEFORE_N = regex.compile(
+    r"(?:\b(?:at|after|by|on|during) (?:the )?(?:(?:baseline|entry|enrol?lment|admission|discharge|follow-up|"
+    rf"end of (?:the )?(?:study|trial|treatment|follow-up)|(?:day|week|month|year|visit) \d{{1,3}})|\d{{1,3}}[- ]?{TIME_UNIT}?\b-?)"
+    rf"|(?:, |\band )\d{{1,3}}[- ]?{TIME_UNIT}\b)(?: (?:postpartum|post-?operative(?:ly)?|of follow-up|follow-up|after [\w-]+))? ?\($",
+    regex.I)
+
 # A group named just before its n: "control group (n = 9)", "(treatment group, n = 20)".
 GROUP_BEFORE_N = regex.compile(r"\b(?:groups?|arms?|cohorts?)\b[^()]{0,12}[(,;] ?$", regex.I)
 
@@ -180,6 +190,7 @@ class Candidate:
     entered: bool = False  # the part of "120 of 150 eligible patients consented" that entered
     each: bool = False  # the count of every group: "(n = 30 per group)", "20 patients each"
     part_of_previous: bool = False  # "150 of them were enrolled": a part of the count just before
+    time_point: bool = False  # "at 6 months (n = 71)": the people measured at one time point
 
 
 @lru_cache(maxsize=None)

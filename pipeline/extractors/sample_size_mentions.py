@@ -34,6 +34,7 @@ from .sample_size_cues import (
     DID_ROLES,
     EACH_AFTER,
     EACH_BEFORE_N,
+    TIME_POINT_BEFORE_N,
     GROUP_BEFORE_N,
     GROUP_WORD,
     LABEL,
@@ -165,6 +166,12 @@ def find_counts(text: str) -> list[Candidate]:
             # "districts constituted the units for randomisation (n = 17)": clusters, not people.
             if names_clusters(before):
                 rejected.add(cand.start)
+                continue
+            # "measured at 6 months (n = 71) and at 12 months (n = 68)": the same people counted
+            # at each time point, never groups to add (sample_size_total keeps the largest).
+            if TIME_POINT_BEFORE_N.search(text, max(s_start, cand.start - 50), cand.start):
+                cand.role, cand.cued, cand.time_point = "analyzed", True, True
+                kept.append(cand)
                 continue
             # "a control group (n = 9) was studied": the n of a named group is that arm.
             if GROUP_BEFORE_N.search(text, max(s_start, cand.start - 40), cand.start):

@@ -70,6 +70,7 @@ class Count:
     units: bool = False
     entered: bool = False
     each: bool = False
+    time_point: bool = False
 
 
 # Enrolled first, then randomized; a count that met the criteria only where neither is given; a
@@ -139,6 +140,11 @@ def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, i
         if any(BOUND_BEFORE.search(text[max(0, m.start - 20): m.start]) for m in group):
             return None
         group = _without_follow_up_counts(text, group, sentences)
+    # The people counted at several time points are counted once, where most were.
+    at_time_points = [m for m in group if getattr(m, "time_point", False)]
+    if len(at_time_points) > 1:
+        largest = max(at_time_points, key=lambda m: m.value)
+        group = [m for m in group if m is largest or not getattr(m, "time_point", False)]
     if tier == "enrolled":
         group = _stated_enrolments(text, group, sentences)
     if tier in ("enrolled", "randomized"):
