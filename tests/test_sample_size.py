@@ -1182,3 +1182,19 @@ def test_groups_a_per_group_count_stands_for(text, expected_total):
 ])
 def test_n_at_time_points_counts_the_same_people(text, expected_total):
     assert total(text) == expected_total
+
+
+# People the study adds after its population ("a separate group of 37 women", "30 additional
+# patients") add to the total, whichever count states the population.
+@pytest.mark.parametrize("text,expected_total", [
+    ("We randomized 559 women to two schedules. To explore this, dose distributions were assessed in "
+     "a separate group of 37 women in whom CT images were available.", 596),
+    ("We enrolled 200 patients. For pharmacokinetics, 30 additional patients were recruited.", 230),
+    ("Forty adults were randomized. An independent sample of 25 adults then rated the videos.", 65),
+    ("The score was then tested in a separate cohort of 120 patients.", 120),
+    # Negatives: parts of the population, and people who left it.
+    ("We enrolled 559 women. A subgroup of 37 of these women underwent CT.", 559),
+    ("We enrolled 50 patients; 12 further patients withdrew.", 50),
+])
+def test_people_added_after_the_population(text, expected_total):
+    assert total(text) == expected_total

@@ -141,6 +141,14 @@ TIME_POINT_BEFORE_N = regex.compile(
     rf"|(?:, |\band )\d{{1,3}}[- ]?{TIME_UNIT}\b)(?: (?:postpartum|post-?operative(?:ly)?|of follow-up|follow-up|after [\w-]+))? ?\($",
     regex.I)
 
+# People the study adds to those counted so far: "a separate group of 37 women", "an
+# independent sample of 45 volunteers", "30 additional patients", "12 further children".
+SEPARATE_SAMPLE_BEFORE = regex.compile(
+    r"\b(?:separate|independent|additional|further|second|new|different|another)(?:,? (?:independent|separate))?"
+    r" (?:[\w-]+ )?(?:group|sample|cohort|series|population|set) of (?:[\w-]+ )?$", regex.I)
+FURTHER_PEOPLE_AFTER = regex.compile(r"\G (?:additional|further|more|new) (?=[a-z])")
+
+
 # A group named just before its n: "control group (n = 9)", "(treatment group, n = 20)".
 GROUP_BEFORE_N = regex.compile(r"\b(?:groups?|arms?|cohorts?)\b[^()]{0,12}[(,;] ?$", regex.I)
 
@@ -191,6 +199,7 @@ class Candidate:
     each: bool = False  # the count of every group: "(n = 30 per group)", "20 patients each"
     part_of_previous: bool = False  # "150 of them were enrolled": a part of the count just before
     time_point: bool = False  # "at 6 months (n = 71)": the people measured at one time point
+    further: bool = False  # "a separate group of 37 women": people beyond those counted before
 
 
 @lru_cache(maxsize=None)

@@ -35,6 +35,8 @@ from .sample_size_cues import (
     EACH_AFTER,
     EACH_BEFORE_N,
     TIME_POINT_BEFORE_N,
+    SEPARATE_SAMPLE_BEFORE,
+    FURTHER_PEOPLE_AFTER,
     GROUP_BEFORE_N,
     GROUP_WORD,
     LABEL,
@@ -205,6 +207,13 @@ def find_counts(text: str) -> list[Candidate]:
                 continue
             whole = ALL_BEFORE.search(before_text) is not None and not cand.share
             role, _ = read_role(*near, phrase=cand.np_end - cand.num_end)
+            # "in a separate group of 37 women", "30 additional patients": people beyond those
+            # counted so far, whom the study enrolled too (whatever was then done with them).
+            if role in (None, "arm", "enrolled", "analyzed") and (
+                    SEPARATE_SAMPLE_BEFORE.search(before_text) or FURTHER_PEOPLE_AFTER.match(text, cand.num_end)):
+                cand.role, cand.cued, cand.further = "enrolled", True, True
+                kept.append(cand)
+                continue
             if not as_denominator and not whole:
                 # "We treated 12 patients who had relapsed": where a verb before takes the count
                 # as its object, a relative clause after it describes the group, not a result.

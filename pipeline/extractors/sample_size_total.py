@@ -20,6 +20,9 @@ Three steps, each one simple rule:
      in the enrolled or randomized tier; a sentence opening a further study part ("In
      experiment 2, ...") adds its count; "two groups of 30" and "(n = 30 per group)" stand for
      every group. Null where the groups' counts are only bounds ("up to 5 patients each").
+     The n of several time points ("at 6 months (n = 71) and at 12 months (n = 68)") counts
+     the same people: the largest is kept. People added after the population ("a separate
+     group of 37 women", "30 additional patients") add to whichever tier decides.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class Count:
     entered: bool = False
     each: bool = False
     time_point: bool = False
+    further: bool = False
 
 
 # Enrolled first, then randomized; a count that met the criteria only where neither is given; a
@@ -88,11 +92,20 @@ def total_of_counts(text: str, counts) -> int | None:
     sentences = sentence_spans(text)
     usable = _population_counts(text, sorted(counts, key=lambda c: c.start), sentences)
     pools = _pools(text, usable, sentences)
+    # People added after the population ("a separate group of 37 women") add to whichever
+    # tier decides, where one does.
+    further = [m for m in usable if getattr(m, "further", False)]
+    if len(further) < len(usable):
+        usable = [m for m in usable if not getattr(m, "further", False)]
+    else:
+        further = []
     for group in ([m for m in usable if not m.units], [m for m in usable if m.units]):
         for tier in TIERS:
             in_tier = [m for m in group if _tier_of(m) == tier]
             if in_tier:
-                return _tier_total(text, tier, in_tier, sentences, pools)
+                total = _tier_total(text, tier, in_tier, sentences, pools)
+                added = sum(m.value for m in further if m.start > in_tier[0].start)
+                return total + added if total is not None else None
     return None
 
 
