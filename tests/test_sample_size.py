@@ -1198,3 +1198,16 @@ def test_n_at_time_points_counts_the_same_people(text, expected_total):
 ])
 def test_people_added_after_the_population(text, expected_total):
     assert total(text) == expected_total
+
+
+# The whole of "N of the M patients completing 12 months" is those who completed, not a group.
+@pytest.mark.parametrize("text,expected_total", [
+    ("Sixty-nine patients received interferon. Forty-seven of the 61 patients completing the intended "
+     "12 or more months of therapy had a response.", 69),
+    ("Sixty patients were randomized; 40 of the 52 patients completing the trial improved.", 60),
+    ("Eighty women were given iron. Anaemia resolved in 30 of the 70 women who completed follow-up.", 80),
+    # Negative: completing an arm's treatment still names that arm.
+    ("Response occurred in 9 of 20 patients completing treatment and in 4 of 21 given placebo.", 41),
+])
+def test_a_whole_that_completed_is_no_further_group(text, expected_total):
+    assert total(text) == expected_total

@@ -242,6 +242,10 @@ def find_counts(text: str) -> list[Candidate]:
                 # participants", "of 100 outpatients consecutively randomized").
                 participle = PARTICIPLE_AFTER.match(text, cand.np_end)
                 role, _ = read_role(near[0], text[cand.num_end: participle.end()])
+                # "47 of the 61 patients completing 12 months": the whole is those who completed,
+                # a part of the population, not a further group.
+                if role is None and COMPLETING_AFTER.match(text, cand.np_end):
+                    role = "completed"
                 cand.role = role if role in ("arm", "enrolled", "randomized", "analyzed", "completed") else "arm"
                 cand.cued = True
                 kept.append(cand)
@@ -550,6 +554,11 @@ def _shares_result(text: str, cand: Candidate, last_result, clause_left: int) ->
 
 
 # Up to three words after a noun phrase that are no finite verb: a participle phrase.
+# Completing the study or a stretch of it, right after the count's noun: "patients completing 12
+# months", "who completed the trial" (not "completing treatment", which may name an arm's).
+COMPLETING_AFTER = regex.compile(
+    r"\G,? (?:who (?:had )?)?(?:completing|finishing|completed|finished) (?:the )?(?:intended |planned |full |whole |first )?"
+    r"(?:study|trial|follow-up|protocol|\d{1,3}\b|one\b|two\b|three\b|six\b|twelve\b)")
 PARTICIPLE_AFTER = regex.compile(r"\G(?: (?!(?:were|was|had|have|has|did|are|is)\b)[A-Za-z][\w-]*){0,3}")
 
 
