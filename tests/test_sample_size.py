@@ -1211,3 +1211,15 @@ def test_people_added_after_the_population(text, expected_total):
 ])
 def test_a_whole_that_completed_is_no_further_group(text, expected_total):
     assert total(text) == expected_total
+
+
+# A pool reviewed, identified or checked, then the part that entered, in one sentence.
+@pytest.mark.parametrize("text,expected_total", [
+    ("Medical records of 420 patients were reviewed, and 96 patients fulfilled the criteria and were enrolled.", 96),
+    ("In all, 310 smokers were identified; 150 agreed and were randomized.", 150),
+    ("Charts of 75 children were checked, and 40 were enrolled.", 40),
+    # Negative: a count reviewed after the trial's own count is no pool.
+    ("We enrolled 60 patients, and their records were reviewed at 6 months.", 60),
+])
+def test_a_pool_reviewed_then_the_part_that_entered(text, expected_total):
+    assert total(text) == expected_total

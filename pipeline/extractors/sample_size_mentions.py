@@ -1273,9 +1273,10 @@ POOL_BEFORE = regex.compile(r"(?:^|[.;:(] ?|, )(?:of|among|amongst|from) (?:the 
 POOL_GAP = regex.compile(r"[^.;()]{0,60}, (?:only )?$")
 
 
-# "1,000 consecutive patients ... were assessed; 640 met the inclusion criteria": the pool
-# assessed, then the part that entered, in one sentence.
-ASSESSED_GAP = regex.compile(r"[^.;()§]{0,80}?\b(?:were|was) (?:\w+ly )?(?:assessed|evaluated|examined|considered|approached|contacted)(?:[;,]| and) (?:of (?:these|whom|them),? |and )?(?:only )?$")
+# "1,000 consecutive patients ... were assessed; 640 met the inclusion criteria", "records of 420
+# patients were reviewed, and 96 ... were enrolled": the pool assessed, then the part that
+# entered, in one sentence.
+ASSESSED_GAP = regex.compile(r"[^.;()§]{0,80}?\b(?:were|was) (?:\w+ly )?(?:assessed|evaluated|examined|considered|approached|contacted|reviewed|identified|checked)(?:[;,]| and) (?:of (?:these|whom|them),? |and )?(?:only )?$")
 
 
 # The whole of a part is a pronoun: "150 of them", "40 of whom", "12 of these".
