@@ -63,15 +63,15 @@ class CleanText:
     def html(self) -> bool:
         return self.source_map is not None
 
-    def _segment_at(self, clean_index: int) -> Segment:
-        return self.segments[bisect.bisect_right(self._starts, clean_index) - 1]
-
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the clean span [start, end); end exclusive, end > start."""
-        first = self._segment_at(start)
-        last = self._segment_at(end - 1)
-        raw_start = first.raw_start + (start - first.clean_start if first.linear else 0)
-        if last.linear:
+        # Called for every mention and entity of a record, so the segment look-ups and the
+        # linear tests (Segment.linear) are written out rather than called.
+        segments, starts = self.segments, self._starts
+        first = segments[bisect.bisect_right(starts, start) - 1]
+        last = segments[bisect.bisect_right(starts, end - 1) - 1]
+        raw_start = first.raw_start + (start - first.clean_start if first.clean_len == first.raw_len else 0)
+        if last.clean_len == last.raw_len:
             raw_end = last.raw_start + (end - last.clean_start)
         else:
             raw_end = last.raw_start + last.raw_len
