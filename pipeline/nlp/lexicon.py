@@ -236,6 +236,9 @@ class _TokenInfo(NamedTuple):
     runs: tuple[str, ...]  # term_runs(text)
     key: str  # term_key(text); empty exactly where the token has no letter or digit
     may_start: bool  # the key is a term of the lexicon, or the first runs of one
+    #: a token without letters or digits that no term runs across (whitespace, sentence
+    #: punctuation, a bracket); the other such tokens are joiners: "CD34 + cells", "stem / stromal"
+    breaks_term: bool
 
 
 class _TokenCache:
@@ -262,8 +265,14 @@ class _TokenCache:
         runs = tuple(term_runs(text))
         key = " ".join(runs).lower()
         may_start = bool(key) and (key in self.lexicon.prefixes or key in self.lexicon.entries)
-        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start)
+        breaks_term = not key and _breaks_term(text)
+        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, breaks_term)
         return info
+
+
+def _breaks_term(text: str) -> bool:
+    """For a token without letters or digits: no term runs across it (see _TokenInfo.breaks_term)."""
+    return text.isspace() or _NOT_INSIDE.search(text) is not None or text in ("(", ")", "[", "]", "{", "}")
 
 
 @dataclass(frozen=True)
@@ -276,17 +285,20 @@ class _TokenTable:
     runs: Sequence[tuple[str, ...]]
     keys: Sequence[str]
     may_start: Sequence[bool]
+    breaks_term: Sequence[bool]
     starts: Sequence[int]
     spaces: Sequence[int]  # 1 where whitespace follows the token
 
 
 def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
-        return _TokenTable(doc_text(doc), (), (), (), (), (), ())
+        return _TokenTable(doc_text(doc), (), (), (), (), (), (), ())
     table = doc.to_array([ORTH, IDX, SPACY])
     infos = cache.lookup(table[:, 0].tolist(), doc.vocab.strings)
-    texts, runs, keys, may_start = zip(*infos)
-    return _TokenTable(doc_text(doc), texts, runs, keys, may_start, table[:, 1].tolist(), table[:, 2].tolist())
+    texts, runs, keys, may_start, breaks_term = zip(*infos)
+    return _TokenTable(
+        doc_text(doc), texts, runs, keys, may_start, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
+    )
 
 
 # Every character _clean_inside can object to; a term's text without any is clean (most are).
@@ -359,7 +371,7 @@ class LexiconMatcher:
         n = len(doc)
         table = _token_table(doc, self._tokens)
         doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
-        token_runs, token_keys = table.runs, table.keys
+        token_runs, token_keys, breaks_term = table.runs, table.keys, table.breaks_term
         # glued[i]: tokens i and i+1 both have letters or digits (a non-empty key) and no space
         # between them, so a term may neither end at i nor start at i+1 ("IL-2" in "IL-2R" under
         # a fine tokenizer). The last token is glued to nothing.
@@ -381,8 +393,7 @@ class LexiconMatcher:
                 if end > start:
                     token_key = token_keys[end]
                     if not token_key:
-                        text = texts[end]
-                        if text.isspace() or _NOT_INSIDE.search(text) or text in ("(", ")", "[", "]", "{", "}"):
+                        if breaks_term[end]:
                             break
                         continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
                     key = f"{key} {token_key}"
