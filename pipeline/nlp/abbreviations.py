@@ -27,6 +27,8 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .spans import doc_text
+
 # scispaCy's filter_matches ignores longer parentheses anyway.
 SCISPACY_MAX_TOKENS = 8
 
@@ -51,15 +53,20 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         ]
 
     def __call__(self, doc: Doc) -> Doc:
-        # scispaCy's __call__, with the bracket Matcher replaced by parentheses().
-        orth = doc.to_array(ORTH)
-        matches_no_brackets = [(0, start + 1, end - 1) for start, end in self.parentheses(orth)]
-        filtered = filter_matches(matches_no_brackets, doc)
-        occurences = self._find_matches_for(filtered, doc, orth)
-        for long_form, short_forms in occurences:
-            for short in short_forms:
-                short._.long_form = long_form
-                doc._.abbreviations.append(short)
+        # scispaCy's __call__, with the bracket Matcher replaced by parentheses(). A text without
+        # "(" has no bracket to search.
+        occurences = []
+        if "(" in doc_text(doc):
+            orth = doc.to_array(ORTH)
+            matches_no_brackets = [(0, start + 1, end - 1) for start, end in self.parentheses(orth)]
+            filtered = filter_matches(matches_no_brackets, doc)
+            occurences = self._find_matches_for(filtered, doc, orth)
+        if occurences:
+            found = doc._.abbreviations  # one accessor for all the appends
+            for long_form, short_forms in occurences:
+                for short in short_forms:
+                    short._.long_form = long_form
+                    found.append(short)
         if self.make_serializable:
             abbreviations = doc._.abbreviations
             doc._.abbreviations = [self.make_short_form_serializable(abbreviation) for abbreviation in abbreviations]
@@ -80,14 +87,17 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         already_seen_short: set[str] = set()
         for long_candidate, short_candidate in filtered:
             short, long = find_abbreviation(long_candidate, short_candidate)
-            new_long = long.text not in already_seen_long if long else False
-            new_short = short.text not in already_seen_short
+            # Span.text joins the span's tokens on every call: each text is taken once.
+            long_text = long.text if long else None
+            short_text = short.text
+            new_long = long_text not in already_seen_long if long else False
+            new_short = short_text not in already_seen_short
             if long is not None and new_long and new_short:
-                already_seen_long.add(long.text)
-                already_seen_short.add(short.text)
+                already_seen_long.add(long_text)
+                already_seen_short.add(short_text)
                 all_occurences[long].add(short)
-                rules[long.text] = long
-                short_orths[long.text] = [token.orth for token in short]
+                rules[long_text] = long
+                short_orths[long_text] = orth[short.start : short.end].tolist()
         for long_text, long in rules.items():
             for start, end in _occurrences(orth, short_orths[long_text]):
                 all_occurences[long].add(doc[start:end])

@@ -45,8 +45,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from types import MappingProxyType
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
@@ -228,10 +229,50 @@ def load_lexicon(
     return Lexicon(MappingProxyType(entries), frozenset(prefixes))
 
 
-#: ORTH id -> the token text, its term_runs and its key (term_key). Kept across documents (token
-#: texts are the words of the language, which recur from one abstract to the next) up to a bound.
-_TOKEN_INFO: dict[int, tuple[str, tuple[str, ...], str]] = {}
-_TOKEN_INFO_SIZE = 1 << 15
+class _TokenInfo(NamedTuple):
+    """What the matcher needs of one token text, worked out once per text (see _TokenCache)."""
+
+    text: str
+    runs: tuple[str, ...]  # term_runs(text)
+    key: str  # term_key(text); empty exactly where the token has no letter or digit
+    may_start: bool  # the key is a term of the lexicon, or the first runs of one
+    #: a token without letters or digits that no term runs across (whitespace, sentence
+    #: punctuation, a bracket); the other such tokens are joiners: "CD34 + cells", "stem / stromal"
+    breaks_term: bool
+
+
+class _TokenCache:
+    """ORTH id -> _TokenInfo, kept across documents (token texts are the words of the language,
+    which recur from one abstract to the next) up to a bound. One per matcher: ``may_start``
+    depends on the matcher's lexicon."""
+
+    SIZE = 1 << 15
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.infos: dict[int, _TokenInfo] = {}
+
+    def lookup(self, orths: list[int], strings) -> list[_TokenInfo]:
+        if len(self.infos) > self.SIZE:
+            self.infos.clear()
+        infos = list(map(self.infos.get, orths))
+        if None in infos:  # texts not seen before (few, once the cache is warm)
+            infos = [info or self._add(orth, strings) for info, orth in zip(infos, orths)]
+        return infos
+
+    def _add(self, orth: int, strings) -> _TokenInfo:
+        text = strings[orth]
+        runs = tuple(term_runs(text))
+        key = " ".join(runs).lower()
+        may_start = bool(key) and (key in self.lexicon.prefixes or key in self.lexicon.entries)
+        breaks_term = not key and _breaks_term(text)
+        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, breaks_term)
+        return info
+
+
+def _breaks_term(text: str) -> bool:
+    """For a token without letters or digits: no term runs across it (see _TokenInfo.breaks_term)."""
+    return text.isspace() or _NOT_INSIDE.search(text) is not None or text in ("(", ")", "[", "]", "{", "}")
 
 
 @dataclass(frozen=True)
@@ -243,27 +284,21 @@ class _TokenTable:
     texts: Sequence[str]
     runs: Sequence[tuple[str, ...]]
     keys: Sequence[str]
+    may_start: Sequence[bool]
+    breaks_term: Sequence[bool]
     starts: Sequence[int]
     spaces: Sequence[int]  # 1 where whitespace follows the token
 
 
-def _token_table(doc: Doc) -> _TokenTable:
+def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
-        return _TokenTable(doc_text(doc), (), (), (), (), ())
+        return _TokenTable(doc_text(doc), (), (), (), (), (), (), ())
     table = doc.to_array([ORTH, IDX, SPACY])
-    strings = doc.vocab.strings
-    if len(_TOKEN_INFO) > _TOKEN_INFO_SIZE:
-        _TOKEN_INFO.clear()
-    infos = []
-    for orth in table[:, 0].tolist():
-        info = _TOKEN_INFO.get(orth)
-        if info is None:
-            text = strings[orth]
-            runs = tuple(term_runs(text))
-            info = _TOKEN_INFO[orth] = (text, runs, " ".join(runs).lower())
-        infos.append(info)
-    texts, runs, keys = zip(*infos)
-    return _TokenTable(doc_text(doc), texts, runs, keys, table[:, 1].tolist(), table[:, 2].tolist())
+    infos = cache.lookup(table[:, 0].tolist(), doc.vocab.strings)
+    texts, runs, keys, may_start, breaks_term = zip(*infos)
+    return _TokenTable(
+        doc_text(doc), texts, runs, keys, may_start, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
+    )
 
 
 # Every character _clean_inside can object to; a term's text without any is clean (most are).
@@ -326,6 +361,7 @@ class LexiconMatcher:
             raise ValueError(f"unknown labels {sorted(unknown)}; known: {list(LABELS)}")
         self.max_tokens = max_tokens
         self.lexicon = load_lexicon(lexicon_file or None, tuple(rule_files), stoplist_file or None)
+        self._tokens = _TokenCache(self.lexicon)
 
     def find(self, doc: Doc) -> list[Span]:
         """All non-overlapping lexicon spans of ``doc`` (longest match wins), in text order."""
@@ -333,22 +369,22 @@ class LexiconMatcher:
         prefixes = self.lexicon.prefixes
         labels = self.labels
         n = len(doc)
-        table = _token_table(doc)
+        table = _token_table(doc, self._tokens)
         doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
-        token_runs, token_keys = table.runs, table.keys
-        # glued[i]: tokens i and i+1 both have letters or digits and no space between them, so a
-        # term may neither end at i nor start at i+1 ("IL-2" in "IL-2R" under a fine tokenizer)
+        token_runs, token_keys, breaks_term = table.runs, table.keys, table.breaks_term
+        # glued[i]: tokens i and i+1 both have letters or digits (a non-empty key) and no space
+        # between them, so a term may neither end at i nor start at i+1 ("IL-2" in "IL-2R" under
+        # a fine tokenizer). The last token is glued to nothing.
         glued = [
-            not spaces[i] and i + 1 < n and bool(token_runs[i]) and bool(token_runs[i + 1])
-            for i in range(n)
+            not space and bool(key and next_key)
+            for space, key, next_key in zip(spaces, token_keys, token_keys[1:])
         ]
+        glued.append(False)
         candidates: list[Span] = []
         entry_at: dict[int, Entry] = {}  # a candidate's entry, by its first token
         # The tokens that can start a term: their key begins a term, and they do not go on a word.
         starts_of_terms = [
-            start
-            for start, key in enumerate(token_keys)
-            if key and (key in prefixes or key in entries) and not (start > 0 and glued[start - 1])
+            start for start in compress(range(n), table.may_start) if not (start > 0 and glued[start - 1])
         ]
         for start in starts_of_terms:
             key = token_keys[start]
@@ -357,8 +393,7 @@ class LexiconMatcher:
                 if end > start:
                     token_key = token_keys[end]
                     if not token_key:
-                        text = texts[end]
-                        if text.isspace() or _NOT_INSIDE.search(text) or text in ("(", ")", "[", "]", "{", "}"):
+                        if breaks_term[end]:
                             break
                         continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
                     key = f"{key} {token_key}"
@@ -383,11 +418,16 @@ class LexiconMatcher:
         spans = filter_spans(candidates)
         # The extension attributes are set on the spans kept only: each write costs more than the Span.
         for span in spans:
-            span._.identifier = entry_at[span.start].identifier
-            span._.lexicon_source = entry_at[span.start].source
-        if self.abbreviations:
-            spans = filter_spans(spans + self._abbreviation_spans(doc, spans, table))
-        return sorted(spans, key=lambda span: span.start)
+            entry = entry_at[span.start]
+            extensions = span._  # each "span._" builds an accessor object: one for both attributes
+            extensions.identifier = entry.identifier
+            extensions.lexicon_source = entry.source
+        # filter_spans returns its spans in text order; they need filtering and ordering again
+        # only where abbreviation spans join them (most documents define none).
+        abbreviation_spans = self._abbreviation_spans(doc, spans, table) if self.abbreviations else []
+        if abbreviation_spans:
+            spans = filter_spans(spans + abbreviation_spans)
+        return spans
 
     def _abbreviation_spans(
         self, doc: Doc, spans: list[Span], table: _TokenTable
@@ -437,16 +477,15 @@ class LexiconMatcher:
         longest = max(key.count(" ") + 1 for key in defined)
         # A mention starts with the first run of its key, or with that run and a plural "s".
         firsts = {key.split(" ")[0] for key in defined}
+        # Only these tokens can start a mention; looked for in one pass, the rest of the checks
+        # run on them alone.
+        mention_starts = [
+            i for i, runs in enumerate(token_runs) if runs and (runs[0] in firsts or runs[0][:-1] in firsts)
+        ]
         found = []
-        i = 0
-        while i < n:
-            if (
-                i in covered
-                or not token_runs[i]
-                or (token_runs[i][0] not in firsts and token_runs[i][0][:-1] not in firsts)
-                or (i > 0 and not spaces[i - 1] and token_runs[i - 1])
-            ):
-                i += 1
+        next_free = 0  # the first token after the last mention found: mentions never overlap
+        for i in mention_starts:
+            if i < next_free or i in covered or (i > 0 and not spaces[i - 1] and token_runs[i - 1]):
                 continue
             match = None
             parts: list[str] = []
@@ -465,14 +504,13 @@ class LexiconMatcher:
                 if spaces[j]:
                     break
             if match is None:
-                i += 1
                 continue
             end, source = match
             span = Span(doc, i, end, label=source.label_, kb_id=source.kb_id_)
             span._.identifier = source._.identifier
             span._.lexicon_source = source._.lexicon_source
             found.append(span)
-            i = end
+            next_free = end
         return found
 
     def __call__(self, doc: Doc) -> Doc:

@@ -83,4 +83,5 @@ def read_spans(doc: Doc, key: str) -> list[dict[str, Any]]:
     """The payloads written by write_spans, each with its exact start/end."""
     if key not in doc.spans:
         return []
-    return [dict(span._.trialfacts) for span in doc.spans[key] if span._.trialfacts]
+    # One "span._" accessor per span (each builds an object): the walrus keeps the payload read.
+    return [dict(payload) for span in doc.spans[key] if (payload := span._.trialfacts)]

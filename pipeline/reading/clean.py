@@ -23,7 +23,6 @@ import regex
 
 from ..records.models import Metadata
 from ..resources import (
-    could_match,
     fold_for_literals,
     load_mapping,
     load_rules,
@@ -64,15 +63,15 @@ class CleanText:
     def html(self) -> bool:
         return self.source_map is not None
 
-    def _segment_at(self, clean_index: int) -> Segment:
-        return self.segments[bisect.bisect_right(self._starts, clean_index) - 1]
-
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the clean span [start, end); end exclusive, end > start."""
-        first = self._segment_at(start)
-        last = self._segment_at(end - 1)
-        raw_start = first.raw_start + (start - first.clean_start if first.linear else 0)
-        if last.linear:
+        # Called for every mention and entity of a record, so the segment look-ups and the
+        # linear tests (Segment.linear) are written out rather than called.
+        segments, starts = self.segments, self._starts
+        first = segments[bisect.bisect_right(starts, start) - 1]
+        last = segments[bisect.bisect_right(starts, end - 1) - 1]
+        raw_start = first.raw_start + (start - first.clean_start if first.clean_len == first.raw_len else 0)
+        if last.clean_len == last.raw_len:
             raw_end = last.raw_start + (end - last.clean_start)
         else:
             raw_end = last.raw_start + last.raw_len
@@ -113,12 +112,13 @@ class _Builder:
 class _Folds:
     table: dict[int, str]
     pattern: regex.Pattern
+    ascii_sources: tuple[str, ...]  # the ASCII characters the table folds (a tab)
 
     def edits(self, chunk: str) -> list[tuple[int, int, str]]:
         """(start, end, replacement) of each character of ``chunk`` to fold."""
-        # Most abstracts are plain ASCII, where only the ASCII characters of the table (a tab)
-        # can occur: checking that is far cheaper than scanning for the whole table.
-        if chunk.isascii() and not any(chr(code) in chunk for code in self.table if code < 128):
+        # Most abstracts are plain ASCII, where only the ASCII characters of the table can occur:
+        # checking that is far cheaper than scanning for the whole table.
+        if chunk.isascii() and not any(char in chunk for char in self.ascii_sources):
             return []
         return [(m.start(), m.end(), self.table[ord(m.group())]) for m in self.pattern.finditer(chunk)]
 
@@ -143,7 +143,8 @@ def _folds() -> _Folds:
     for source in mapping["remove"]:
         table[ord(source)] = ""
     chars = "".join(regex.escape(chr(c)) for c in table)
-    return _Folds(table, regex.compile(f"[{chars}]"))
+    ascii_sources = tuple(chr(code) for code in table if code < 128)
+    return _Folds(table, regex.compile(f"[{chars}]"), ascii_sources)
 
 
 # Decimal digits of other scripts ("٣", and digits newer than Python's Unicode tables, which the
@@ -183,8 +184,11 @@ FLATTENED_POWER_OF_TEN = regex.compile(
 
 # A run worth looking at: two or more whitespace characters, or one that is not a plain space.
 # (Single Unicode spaces are folded one for one by the table; they are caught here only when
-# they sit next to other whitespace.)
-WHITESPACE_RUN = regex.compile(r"\s{2,}|[^\S ]")
+# they sit next to other whitespace.) Written as "a whitespace character, then either more of
+# them or, where it was not a plain space, whatever whitespace follows" rather than
+# r"\s{2,}|[^\S ]": the same matches, but the engine skips ahead to the next whitespace character
+# instead of trying both alternatives at every position (twice as fast over an abstract).
+WHITESPACE_RUN = regex.compile(r"\s(?:\s+|(?<=[^\S ])\s*)")
 LINE_BREAK = regex.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Ends a sentence, heading or label: a line break after it may be structure.
 ENDS_CLAUSE = frozenset(".!?:;")
@@ -276,8 +280,18 @@ def html_to_text(raw: str) -> CleanText:
 # a table squashed to one line, 10k nested brackets) makes spaCy's tokenizer quadratic in its
 # length. A space is inserted every BREAK_EVERY characters of it; offsets are unaffected.
 # (Looked for only where a run starts: the same matches, at half the cost of trying everywhere.)
-LONG_RUN = regex.compile(r"(?<!\S)\S{1000,}")
+LONG_RUN_LENGTH = 1000
+LONG_RUN = regex.compile(rf"(?<!\S)\S{{{LONG_RUN_LENGTH},}}")
 BREAK_EVERY = 500
+
+
+def may_hold_long_run(chunk: str) -> bool:
+    """False where ``chunk`` certainly holds no LONG_RUN: every piece between its spaces and line
+    breaks (whitespace in any definition) is shorter than one. Splitting is far cheaper than the
+    regular expression, which then runs only on the rare chunk with a long piece."""
+    if len(chunk) < LONG_RUN_LENGTH:
+        return False
+    return max(map(len, chunk.replace("\n", " ").split(" "))) >= LONG_RUN_LENGTH
 
 
 class Cleaner:
@@ -290,7 +304,13 @@ class Cleaner:
         self._drop_block = [r.compiled() for r in rules if r.label == "DROP_BLOCK"]
         self._drop_rest = [r.compiled() for r in rules if r.label == "DROP_REST"]
         self._citation = [r.compiled() for r in rules if r.label == "CITATION"]
+        self._dropped_lines = self._drop_line + self._citation  # lines dropped alone
         self._registrations = [(r.id, r.compiled(), required_literals(r.pattern)) for r in load_rules("registrations.jsonl")]
+        # The literals of all registration rules together: each is looked for in a page once,
+        # not once per rule that needs it.
+        self._registration_literals = sorted({
+            literal for _, _, literals in self._registrations if literals is not None for literal in literals
+        })
         self._doi = regex.compile(r"\bdoi:?\s*(10\.\d{4,9}/[^\s\"<>]+?)(?=[.,;]?(?:\s|$))", regex.I)
         self._pmid = regex.compile(r"\bPMID:?\s*(\d{1,9})\b")
         self._year = regex.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
@@ -335,7 +355,7 @@ class Cleaner:
             if any(p.fullmatch(content) for p in self._drop_block):
                 skipping_block = True
                 continue
-            if any(p.fullmatch(content) for p in self._drop_line + self._citation):
+            if any(p.fullmatch(content) for p in self._dropped_lines):
                 continue
             if kept and kept[-1][1] == start:
                 kept[-1] = (kept[-1][0], end)
@@ -356,8 +376,9 @@ class Cleaner:
         # on the folded text, then emit copies and edits in raw order.
         for m in FLATTENED_POWER_OF_TEN.finditer(folded_once if not any(e[2] == "" for e in edits) else chunk):
             edits.append((m.start(), m.end(), "10^" + m.group("exponent")))
-        for run in LONG_RUN.finditer(chunk):
-            edits.extend((at, at, " ") for at in range(run.start() + BREAK_EVERY, run.end(), BREAK_EVERY))
+        if may_hold_long_run(chunk):
+            for run in LONG_RUN.finditer(chunk):
+                edits.extend((at, at, " ") for at in range(run.start() + BREAK_EVERY, run.end(), BREAK_EVERY))
         if "·" in chunk:
             edits.extend((m.start(), m.end(), ".") for m in MIDDLE_DOT_DECIMAL.finditer(chunk))
         # Whitespace edits replace whole runs: the folds of single spaces inside a run give way.
@@ -399,8 +420,9 @@ class Cleaner:
                         break
         seen = []
         folded = fold_for_literals(raw)  # most pages name no registry: see resources.required_literals
+        present = {literal for literal in self._registration_literals if literal in folded}
         for registry, pattern, literals in self._registrations:
-            if not could_match(literals, folded):
+            if literals is not None and literals.isdisjoint(present):  # resources.could_match, for each rule
                 continue
             for found in pattern.finditer(raw):
                 number = found.groupdict().get("number")
