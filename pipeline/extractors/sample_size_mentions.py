@@ -367,6 +367,9 @@ def find_counts(text: str) -> list[Candidate]:
 # at the conclusions: without such a header the abstract is not read as sectioned.
 BACKGROUND_HEADER = regex.compile(
     r"(?<![\w-])(?:(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE)(?! AND)\b ?[:.]?|(?:Background|Introduction|Context|Rationale) ?:)")
+# The header words, one of which every BACKGROUND_HEADER match holds as written (the pattern is
+# case-sensitive): most abstracts hold none, and testing for them costs a third of the search.
+BACKGROUND_WORDS = ("BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "Background", "Introduction", "Context", "Rationale")
 NEXT_HEADER = regex.compile(
     r"(?<![\w-])(?:(?:OBJECTIVES?|AIMS?|PURPOSE|GOALS?|METHODS?|DESIGN|STUDY DESIGN|SETTING|PATIENTS|SUBJECTS|PARTICIPANTS"
     r"|MATERIALS?|RESULTS|FINDINGS|INTERVENTIONS?)\b"
@@ -378,6 +381,8 @@ STUDY_ITSELF = regex.compile(r"\b(?:we|our|this|the present|the current|here)\b"
 
 
 def _drop_background(text: str, kept: list[Candidate], sentences) -> list[Candidate]:
+    if not kept or not any(word in text for word in BACKGROUND_WORDS):
+        return kept
     header = BACKGROUND_HEADER.search(text)
     # A background header far past the first count is a word in running text, not a header.
     if header is None or not kept or kept[0].start + BACKGROUND_LENGTH < header.start():
