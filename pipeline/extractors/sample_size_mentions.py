@@ -194,7 +194,6 @@ def find_counts(text: str) -> list[Candidate]:
             if cand.head in BREAKDOWN_HEADS and not as_denominator and _breakdown_of_a_count(text, candidates, i, s_start):
                 continue
             whole = ALL_BEFORE.search(before_text) is not None and not cand.share
-            role, _ = read_role(*near, phrase=cand.np_end - cand.num_end)
             if not as_denominator and not whole:
                 # "We treated 12 patients who had relapsed": where a verb before takes the count
                 # as its object, a relative clause after it describes the group, not a result.
@@ -204,6 +203,10 @@ def find_counts(text: str) -> list[Candidate]:
                 if result:
                     last_result = (cand.np_end, clause.left, False)
                     continue
+            # The role is read only past the result (which needs none of it) and never for a
+            # denominator, which reads its own below.
+            role = None if as_denominator else read_role(*near, phrase=cand.np_end - cand.num_end)[0]
+            if not as_denominator and not whole:
                 if outcome_before(before) and role != "withdrawn":
                     last_result = (cand.np_end, clause.left, True)
                     continue
