@@ -100,21 +100,25 @@ def find_counts(text: str) -> list[Candidate]:
     rejected: set[int] = set()
     # Where the pools that a counted part entered from start ("120 of 150 eligible patients").
     pools: set[int] = set()
-    # First pass: each number's clause, and whether it is a count at all ("phase 2", "aged 6 to
-    # 12 years", "12 weeks"). Only the numbers that may be counts bound the stretch a role is
-    # read from: "96 children aged 6 to 12 years were randomized" takes its verb past the ages.
-    clauses = [_clause_of(text, cand, sentences) for cand in candidates]
+    # First pass: whether each number is a count at all ("phase 2", "aged 6 to 12 years", "12
+    # weeks"), and the clause of each that may be. Only the numbers that may be counts bound the
+    # stretch a role is read from: "96 children aged 6 to 12 years were randomized" takes its
+    # verb past the ages.
+    clauses: list[_Clause | None] = [None] * len(candidates)
     # The last count read as a result, and whether its result cue stood before it ("occurred
     # in 12 patients") or after ("12 patients had nausea"): counts coordinated with it report
     # the same result (_shares_result).
     last_result: tuple[int, int, bool] | None = None
     live = []
     for i, cand in enumerate(candidates):
-        before, after = clauses[i].before, clauses[i].after
         # The two quick tests of a bare number first: a third of the numbers are years or
-        # counts of a unit ("12 weeks"), and for them the no-count rules need not be run.
-        if (cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end))) or (
-                cand.kind != "n_equals" and is_no_count(before, after)):
+        # counts of a unit ("12 weeks"), and for them neither the clause nor the no-count rules
+        # need be read.
+        if cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end)):
+            rejected.add(cand.start)
+            continue
+        clauses[i] = clause = _clause_of(text, cand, sentences)
+        if cand.kind != "n_equals" and is_no_count(clause.before, clause.after):
             rejected.add(cand.start)
         else:
             live.append(i)
