@@ -149,7 +149,8 @@ def find_counts(text: str) -> list[Candidate]:
         subset = SUBSET_BEFORE.search(before_text) is not None
         # "10 patients, including 3 severe and 7 moderate cases": the make-up of a group whose
         # own count is written (GOLD.md "Decisions") is no mention.
-        if INCLUDING_BEFORE.search(before_text) and kept and kept[-1].start >= s_start:
+        # (The kept count is looked at first: it is in the sentence far less often than not.)
+        if kept and kept[-1].start >= s_start and INCLUDING_BEFORE.search(before_text):
             rejected.add(cand.start)
             continue
         cand.each = EACH_AFTER.match(text, cand.end if cand.kind == "n_equals" else cand.np_end) is not None
