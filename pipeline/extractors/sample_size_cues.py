@@ -328,7 +328,10 @@ def _may_match(index: _LiteralIndex, window: str) -> list[int]:
     """The rules (their indices, in order) whose prefilter passes ``window``, compared
     case-folded as the prefilters are."""
     passed = set(index.unfiltered)
-    for literal in filter(fold_for_literals(window).__contains__, index.literals):
+    folded = fold_for_literals(window)
+    # The "in" operator, not filter(folded.__contains__, ...): a window is short, so each test
+    # costs mostly its call, and the bound method's wrapper makes that call a quarter slower.
+    for literal in [literal for literal in index.literals if literal in folded]:
         passed.update(index.rules_of[literal])
     return sorted(passed)
 

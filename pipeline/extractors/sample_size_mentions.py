@@ -104,22 +104,29 @@ def find_counts(text: str) -> list[Candidate]:
     rejected: set[int] = set()
     # Where the pools that a counted part entered from start ("120 of 150 eligible patients").
     pools: set[int] = set()
-    # First pass: each number's clause, and whether it is a count at all ("phase 2", "aged 6 to
-    # 12 years", "12 weeks"). Only the numbers that may be counts bound the stretch a role is
-    # read from: "96 children aged 6 to 12 years were randomized" takes its verb past the ages.
-    clauses = [_clause_of(text, cand, sentences) for cand in candidates]
+    # First pass: whether each number is a count at all ("phase 2", "aged 6 to 12 years", "12
+    # weeks"), and the clause of each that may be. Only the numbers that may be counts bound the
+    # stretch a role is read from: "96 children aged 6 to 12 years were randomized" takes its
+    # verb past the ages.
+    clauses: list[_Clause | None] = [None] * len(candidates)
     # The last count read as a result, and whether its result cue stood before it ("occurred
     # in 12 patients") or after ("12 patients had nausea"): counts coordinated with it report
     # the same result (_shares_result).
     last_result: tuple[int, int, bool] | None = None
     live = []
     for i, cand in enumerate(candidates):
-        before, after = clauses[i].before, clauses[i].after
+        # The two quick tests of a bare number first: a third of the numbers are years or
+        # counts of a unit ("12 weeks"), and for them neither the clause nor the no-count rules
+        # need be read.
+        if cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end)):
+            rejected.add(cand.start)
+            continue
+        clauses[i] = clause = _clause_of(text, cand, sentences)
+        before = clause.before
         # The slash of "9/20 patients" joins a part to its whole, which is still a count.
         if _part_before_slash(text, cand) is not None:
             before = before[:before.rindex("/")].rstrip("0123456789")
-        if (cand.kind != "n_equals" and is_no_count(before, after)) or (
-                cand.kind == "bare" and (_looks_like_year(cand, text) or counts_units(text, cand.num_end))):
+        if cand.kind != "n_equals" and is_no_count(before, clause.after):
             rejected.add(cand.start)
         else:
             live.append(i)
@@ -150,7 +157,8 @@ def find_counts(text: str) -> list[Candidate]:
         subset = SUBSET_BEFORE.search(before_text) is not None
         # "10 patients, including 3 severe and 7 moderate cases": the make-up of a group whose
         # own count is written (GOLD.md "Decisions") is no mention.
-        if INCLUDING_BEFORE.search(before_text) and kept and kept[-1].start >= s_start:
+        # (The kept count is looked at first: it is in the sentence far less often than not.)
+        if kept and kept[-1].start >= s_start and INCLUDING_BEFORE.search(before_text):
             rejected.add(cand.start)
             continue
         cand.each = EACH_AFTER.match(text, cand.end if cand.kind == "n_equals" else cand.np_end) is not None or (
@@ -206,14 +214,13 @@ def find_counts(text: str) -> list[Candidate]:
             if cand.head in BREAKDOWN_HEADS and not as_denominator and _breakdown_of_a_count(text, candidates, i, s_start):
                 continue
             whole = ALL_BEFORE.search(before_text) is not None and not cand.share
-            role, _ = read_role(*near, phrase=cand.np_end - cand.num_end)
             # "in a separate group of 37 women", "30 additional patients": people beyond those
             # counted so far, whom the study enrolled too (whatever was then done with them).
-            if role in (None, "arm", "enrolled", "analyzed") and (
-                    SEPARATE_SAMPLE_BEFORE.search(before_text) or FURTHER_PEOPLE_AFTER.match(text, cand.num_end)):
-                cand.role, cand.cued, cand.further = "enrolled", True, True
-                kept.append(cand)
-                continue
+            if SEPARATE_SAMPLE_BEFORE.search(before_text) or FURTHER_PEOPLE_AFTER.match(text, cand.num_end):
+                if read_role(*near, phrase=cand.np_end - cand.num_end)[0] in (None, "arm", "enrolled", "analyzed"):
+                    cand.role, cand.cued, cand.further = "enrolled", True, True
+                    kept.append(cand)
+                    continue
             if not as_denominator and not whole:
                 # "We treated 12 patients who had relapsed": where a verb before takes the count
                 # as its object, a relative clause after it describes the group, not a result.
@@ -223,6 +230,10 @@ def find_counts(text: str) -> list[Candidate]:
                 if result:
                     last_result = (cand.np_end, clause.left, False)
                     continue
+            # The role is read only past the result (which needs none of it) and never for a
+            # denominator, which reads its own below.
+            role = None if as_denominator else read_role(*near, phrase=cand.np_end - cand.num_end)[0]
+            if not as_denominator and not whole:
                 if outcome_before(before) and role != "withdrawn":
                     last_result = (cand.np_end, clause.left, True)
                     continue
@@ -404,6 +415,9 @@ def find_counts(text: str) -> list[Candidate]:
 # at the conclusions: without such a header the abstract is not read as sectioned.
 BACKGROUND_HEADER = regex.compile(
     r"(?<![\w-])(?:(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE)(?! AND)\b ?[:.]?|(?:Background|Introduction|Context|Rationale) ?:)")
+# The header words, one of which every BACKGROUND_HEADER match holds as written (the pattern is
+# case-sensitive): most abstracts hold none, and testing for them costs a third of the search.
+BACKGROUND_WORDS = ("BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "Background", "Introduction", "Context", "Rationale")
 NEXT_HEADER = regex.compile(
     r"(?<![\w-])(?:(?:OBJECTIVES?|AIMS?|PURPOSE|GOALS?|METHODS?|DESIGN|STUDY DESIGN|SETTING|PATIENTS|SUBJECTS|PARTICIPANTS"
     r"|MATERIALS?|RESULTS|FINDINGS|INTERVENTIONS?)\b"
@@ -415,6 +429,8 @@ STUDY_ITSELF = regex.compile(r"\b(?:we|our|this|the present|the current|here)\b"
 
 
 def _drop_background(text: str, kept: list[Candidate], sentences) -> list[Candidate]:
+    if not kept or not any(word in text for word in BACKGROUND_WORDS):
+        return kept
     header = BACKGROUND_HEADER.search(text)
     # A background header far past the first count is a word in running text, not a header.
     if header is None or not kept or kept[0].start + BACKGROUND_LENGTH < header.start():
