@@ -1223,3 +1223,19 @@ def test_a_whole_that_completed_is_no_further_group(text, expected_total):
 ])
 def test_a_pool_reviewed_then_the_part_that_entered(text, expected_total):
     assert total(text) == expected_total
+
+
+# A finding first, then what became of the group: the group's role is the second.
+@pytest.mark.parametrize("text,expected", [
+    ("Of 1,024 women screened for gestational diabetes, 98 tested positive and were randomized.",
+     [(1024, "screened"), (98, "randomized")]),
+    ("Of 300 screened, 120 women had anaemia and were randomly assigned to iron or placebo.",
+     [(300, "screened"), (120, "randomized")]),
+    ("Of 500 children tested, 60 had malaria and were enrolled.", [(500, "screened"), (60, "enrolled")]),
+    ("We enrolled 80 patients; 6 developed a rash and were withdrawn.", [(80, "enrolled"), (6, "withdrawn")]),
+    # Negatives: the finding is the result, and what follows is a treatment of it.
+    ("Twelve patients had nausea and were treated with ondansetron.", []),
+    ("Nine patients developed fever and were given paracetamol.", []),
+])
+def test_a_finding_then_what_became_of_the_group(text, expected):
+    assert found(text) == expected
