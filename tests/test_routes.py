@@ -379,6 +379,7 @@ def test_abbreviation_detector_finds_what_scispacys_matchers_find(devset):
     ("Patients with stage iv disease received cisplatin.", []),
     ("The study, phase iv, gave 5 mg.", []),
     ("Im Jahr 2010 waren es 40 Patienten.", []),
+    ("Doses rose: (i) 5 mg, (ii) 10 mg, (iii) 20 mg, (iv) 40 mg.", []),   # a list label
 ])
 def test_lower_case_route_abbreviations(nlp, text, expected):
     assert routes(nlp, TITLE + text) == expected

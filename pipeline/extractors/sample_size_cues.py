@@ -133,18 +133,28 @@ PARTITIVE_AFTER = regex.compile(
 
 # A time point just before an n: "at 6 months (n = 71)", "at baseline (n = 45)", ", 3 months
 # (n = 41)", "at 4- (n = 53) and 16-wk postpartum (n = 55)". The n counts whom that time point
-# measured, the same people as at the others.
+# measured, the same people as at the others: read so only in a sentence that measures people
+# again (MEASURED_AGAIN) and does not form its groups by time (GROUPS_BY_TIME: "randomized to
+# feeding at day 1 (n = 45) or at day 3 (n = 44)", "born at 28 weeks (n = 30)", "aged 6 years").
+MEASURED_AGAIN = regex.compile(
+    r"\b(?:measured|assessed|evaluated|examined|analy[sz]ed|available|followed|seen|interviewed|tested|"
+    r"completed|obtained|collected|returned|visits?|follow-up)\b", regex.I)
+GROUPS_BY_TIME = regex.compile(
+    r"\b(?:randomi[sz]ed|randomly|assigned|allocated|born|aged?|gestation(?:al)?)\b|\bor (?:at|after|within|on|by) ",
+    regex.I)
 TIME_UNIT = r"(?:days?|d|weeks?|wks?|wk|months?|mo|years?|yrs?|y)"
 TIME_POINT_BEFORE_N = regex.compile(
     r"(?:\b(?:at|after|by|on|during) (?:the )?(?:(?:baseline|entry|enrol?lment|admission|discharge|follow-up|"
-    rf"end of (?:the )?(?:study|trial|treatment|follow-up)|(?:day|week|month|year|visit) \d{{1,3}})|\d{{1,3}}[- ]?{TIME_UNIT}?\b-?)"
+    rf"end of (?:the )?(?:study|trial|treatment|follow-up)|(?:day|week|month|year|visit) \d{{1,3}})|\d{{1,3}}[- ]?{TIME_UNIT}\b|\d{{1,3}}-)"
     rf"|(?:, |\band )\d{{1,3}}[- ]?{TIME_UNIT}\b)(?: (?:postpartum|post-?operative(?:ly)?|of follow-up|follow-up|after [\w-]+))? ?\($",
     regex.I)
 
 # People the study adds to those counted so far: "a separate group of 37 women", "an
-# independent sample of 45 volunteers", "30 additional patients", "12 further children".
+# independent sample of 45 volunteers" ("a second group of 20", "another group" name ordinary
+# arms); and "30 additional patients were recruited", where an entry verb follows ("5 further
+# patients had a relapse" is a result).
 SEPARATE_SAMPLE_BEFORE = regex.compile(
-    r"\b(?:separate|independent|additional|further|second|new|different|another)(?:,? (?:independent|separate))?"
+    r"\b(?:separate|independent|additional|different)(?:,? (?:independent|separate))?"
     r" (?:[\w-]+ )?(?:group|sample|cohort|series|population|set) of (?:[\w-]+ )?$", regex.I)
 FURTHER_PEOPLE_AFTER = regex.compile(r"\G (?:additional|further|more|new) (?=[a-z])")
 
@@ -266,12 +276,6 @@ def _denominator_pattern() -> regex.Pattern:
 def is_denominator(before: str) -> bool:
     # "$" holds at the end, or before a final line break.
     return _denominator_pattern().search(before, max(0, len(before) - 1)) is not None
-
-    share = SLASH_SHARE_AFTER.match(text, number_end)
-    if noun_follows or share is not None and abs(
-            float(share.group("percent").replace("·", ".")) - 100 * int(part.group("part")) / whole) <= 1:
-        return part.start()
-    return None
 
 
 @lru_cache(maxsize=None)

@@ -35,6 +35,8 @@ from .sample_size_cues import (
     EACH_AFTER,
     EACH_BEFORE_N,
     TIME_POINT_BEFORE_N,
+    MEASURED_AGAIN,
+    GROUPS_BY_TIME,
     SEPARATE_SAMPLE_BEFORE,
     FURTHER_PEOPLE_AFTER,
     GROUP_BEFORE_N,
@@ -124,7 +126,9 @@ def find_counts(text: str) -> list[Candidate]:
         clauses[i] = clause = _clause_of(text, cand, sentences)
         before = clause.before
         # The slash of "9/20 patients" joins a part to its whole, which is still a count.
-        if _part_before_slash(text, cand) is not None:
+        if _is_fraction_whole(text, cand):
+            # The clause before ends with the part and its slash ("9/"); the no-count rules read
+            # what stands before those.
             before = before[:before.rindex("/")].rstrip("0123456789")
         if cand.kind != "n_equals" and is_no_count(before, clause.after):
             rejected.add(cand.start)
@@ -150,7 +154,7 @@ def find_counts(text: str) -> list[Candidate]:
         # neighbouring counts.
         near = clause_window(text, cand, left, right, aside)
         before_text = text[max(s_start, cand.start - 40): cand.start]
-        as_denominator = is_denominator(before_text) or _part_before_slash(text, cand) is not None
+        as_denominator = is_denominator(before_text) or _is_fraction_whole(text, cand)
         partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
         # "recruited 72 participants, of whom 36 ...", "Of these, 40 ...": part of a group just
         # counted, which a count without a cue of its own does not add to.
@@ -179,7 +183,8 @@ def find_counts(text: str) -> list[Candidate]:
                 continue
             # "measured at 6 months (n = 71) and at 12 months (n = 68)": the same people counted
             # at each time point, never groups to add (sample_size_total keeps the largest).
-            if TIME_POINT_BEFORE_N.search(text, max(s_start, cand.start - 50), cand.start):
+            if TIME_POINT_BEFORE_N.search(text, max(s_start, cand.start - 50), cand.start) \
+                    and MEASURED_AGAIN.search(text, s_start, s_end) and not GROUPS_BY_TIME.search(text, s_start, s_end):
                 cand.role, cand.cued, cand.time_point = "analyzed", True, True
                 kept.append(cand)
                 continue
@@ -216,8 +221,10 @@ def find_counts(text: str) -> list[Candidate]:
             whole = ALL_BEFORE.search(before_text) is not None and not cand.share
             # "in a separate group of 37 women", "30 additional patients": people beyond those
             # counted so far, whom the study enrolled too (whatever was then done with them).
-            if SEPARATE_SAMPLE_BEFORE.search(before_text) or FURTHER_PEOPLE_AFTER.match(text, cand.num_end):
-                if read_role(*near, phrase=cand.np_end - cand.num_end)[0] in (None, "arm", "enrolled", "analyzed"):
+            separate = SEPARATE_SAMPLE_BEFORE.search(before_text) is not None
+            if (separate or FURTHER_PEOPLE_AFTER.match(text, cand.num_end)) and not reports_result(after):
+                role = read_role(*near, phrase=cand.np_end - cand.num_end)[0]
+                if role in ("enrolled", "randomized") or (separate and role in (None, "arm", "analyzed")):
                     cand.role, cand.cued, cand.further = "enrolled", True, True
                     kept.append(cand)
                     continue
@@ -1037,17 +1044,14 @@ PERCENT_BEFORE_FRACTION = regex.compile(r"(?P<percent>\d{1,3}(?:[.·]\d{1,2})?) 
 PERCENT_AFTER_FRACTION = regex.compile(r"\G(?: ?[(\[] ?|, ?)(?P<percent>\d{1,3}(?:[.·]\d{1,2})?) ?%")
 
 
-def _part_before_slash(text: str, cand) -> int | None:
-    """The part of "9/20 patients", where the count with its participant noun is the whole of a
-    fraction (the noun rules out a ratio, a date or a blood pressure: "120/80 mmHg")."""
+def _is_fraction_whole(text: str, cand) -> bool:
+    """Whether the count is the whole of "9/20 patients": a participant noun after it rules out
+    a ratio, a date or a blood pressure ("120/80 mmHg"), and the part is no larger."""
     if cand.kind != "noun" or text[cand.start - 1: cand.start] != "/":
-        return None
+        return False
     part_start = PART_BEFORE_SLASH.search(text, max(0, cand.start - 7), cand.start)
     fraction = FRACTION.match(text, part_start.start()) if part_start is not None else None
-    if fraction is None or fraction.end() != cand.num_end:
-        return None
-    part = int(fraction.group("part"))
-    return part if part <= cand.value else None
+    return fraction is not None and fraction.end() == cand.num_end and int(fraction.group("part")) <= cand.value
 
 
 def _add_fraction_denominators(text, candidates, kept, sentences):
@@ -1295,6 +1299,11 @@ POOL_GAP = regex.compile(r"[^.;()]{0,60}, (?:only )?$")
 ASSESSED_GAP = regex.compile(r"[^.;()§]{0,80}?\b(?:were|was) (?:\w+ly )?(?:assessed|evaluated|examined|considered|approached|contacted|reviewed|identified|checked)(?:[;,]| and) (?:of (?:these|whom|them),? |and )?(?:only )?$")
 
 
+# Words that put a count into the trial itself, so that it is no pool.
+TRIAL_ENTRY = regex.compile(
+    r"\b(?:enrol(?:l?ed|ling)|randomi[sz]ed|randomly|included|recruited|allocated|assigned|participated|took part)\b", regex.I)
+
+
 # The whole of a part is a pronoun: "150 of them", "40 of whom", "12 of these".
 PRONOUN_WHOLE = regex.compile(r"\G(?:them|whom|these|those)\b")
 
@@ -1305,8 +1314,14 @@ def _mark_pools(text, kept):
     screened counts are not the sample size). So was a count whose part is then said to be
     enrolled ("3,500 patients were admitted, and 150 of them were enrolled"), whatever its cue."""
     for pool, part in pairwise(kept):
-        if part.part_of_previous and pool.value > part.value and pool.role in ("enrolled", "eligible"):
-            pool.role, pool.cued = "screened", True
+        if part.part_of_previous:
+            # "45 of them were also enrolled in the substudy" after "90 patients were enrolled in
+            # the trial": a part of the trial's own population, no further count.
+            if TRIAL_ENTRY.search(text, pool.start, part.start) or pool.value <= part.value \
+                    or pool.role not in ("enrolled", "eligible"):
+                part.entered = False
+            else:
+                pool.role, pool.cued = "screened", True
             continue
         if pool.cued or pool.kind != "noun" or not part.cued or part.role not in ("enrolled", "randomized", "eligible"):
             continue

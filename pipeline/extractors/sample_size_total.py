@@ -46,6 +46,7 @@ from .sample_size_cues import (
     SUBDIVISION_REACH,
     inside_brackets,
     number_pattern,
+    participant_nouns,
     read_cues,
     sentence_index,
     sentence_spans,
@@ -94,9 +95,9 @@ def total_of_counts(text: str, counts) -> int | None:
     pools = _pools(text, usable, sentences)
     # People added after the population ("a separate group of 37 women") add to whichever
     # tier decides, where one does.
-    further = [m for m in usable if getattr(m, "further", False)]
+    further = [m for m in usable if m.further]
     if len(further) < len(usable):
-        usable = [m for m in usable if not getattr(m, "further", False)]
+        usable = [m for m in usable if not m.further]
     else:
         further = []
     for group in ([m for m in usable if not m.units], [m for m in usable if m.units]):
@@ -154,10 +155,10 @@ def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, i
             return None
         group = _without_follow_up_counts(text, group, sentences)
     # The people counted at several time points are counted once, where most were.
-    at_time_points = [m for m in group if getattr(m, "time_point", False)]
+    at_time_points = [m for m in group if m.time_point]
     if len(at_time_points) > 1:
         largest = max(at_time_points, key=lambda m: m.value)
-        group = [m for m in group if m is largest or not getattr(m, "time_point", False)]
+        group = [m for m in group if m is largest or not m.time_point]
     if tier == "enrolled":
         group = _stated_enrolments(text, group, sentences)
     if tier in ("enrolled", "randomized"):
@@ -177,12 +178,17 @@ FOLLOW_UP = regex.compile(
     regex.I)
 
 
+# "In a second, independent trial, 30 ... and 30 ...": other people, whatever follows.
+OTHER_STUDY = regex.compile(
+    r"\b(?:second|another|independent|separate|new|further)\b[^.;]{0,20}?\b(?:trial|study|cohort|sample|experiment)\b",
+    regex.I)
+
+
 def _without_follow_up_counts(text: str, group: list, sentences) -> list:
     """The groups' counts as first given: a later sentence that counts as many groups again,
     each no larger than before, at a time point or an assessment, counts the same groups after
-    some left ("drug (n = 40) or
-    placebo (n = 40). At 6 months, 36 ... and 35 ... were assessed"), unless it opens a further
-    study part."""
+    some left ("drug (n = 40) or placebo (n = 40). At 6 months, 36 ... and 35 ... were
+    assessed"), unless it opens a further study part or names another study."""
     by_sentence: dict[int, list] = {}
     for m in group:
         by_sentence.setdefault(sentence_index(sentences, m.start), []).append(m)
@@ -191,7 +197,7 @@ def _without_follow_up_counts(text: str, group: list, sentences) -> list:
     for s_idx, counts in by_sentence.items():
         if first is not None and len(counts) == len(first) and all(
                 later.value <= earlier.value for later, earlier in zip(counts, first)) \
-                and FOLLOW_UP.search(text, *sentences[s_idx]) \
+                and FOLLOW_UP.search(text, *sentences[s_idx]) and not OTHER_STUDY.search(text, *sentences[s_idx]) \
                 and not _opens_study_part(text, counts[0], sentences[s_idx]):
             continue
         if first is None and len(counts) >= 2:
@@ -207,9 +213,9 @@ GROUP_NUMBER = r"(?P<groups>two|three|four|five|six|seven|eight|nine|ten|eleven|
 # "2 panels of 25 nurses", "two series of 15 patients".
 EQUAL_GROUPS_BEFORE = regex.compile(
     rf"\b{GROUP_NUMBER} (?:[\w-]+ ){{0,2}}(?:groups|arms|cohorts|panels|series|samples) of (?:\w+ )?$", regex.I)
-# Where a count of every group ("(n = 30 per group)") is given, the groups named in its sentence
-# or the one before: "two groups", "three treatment arms", "a three-arm trial", a crossover's
-# "two sequences".
+# Where a count of every group ("(n = 30 per group)") is given, the groups stated before it (in
+# its sentence or the one before first, then anywhere earlier) or after it in its sentence: "two
+# groups", "three treatment arms", "a three-arm trial", a crossover's "two sequences".
 GROUPS_STATED = regex.compile(
     rf"\b{GROUP_NUMBER}(?: (?:[\w-]+ ){{0,2}}?(?:groups|arms|cohorts|sequences)\b|-arm(?:ed)?\b)", regex.I)
 # Else the treatments it was assigned to: "randomly assigned to resistance training or
@@ -255,9 +261,10 @@ def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
     assigned = list(ASSIGNED_TO.finditer(text, sentences[s_idx][0], m.start))
     if assigned:
         return _alternatives(assigned[-1].group("alternatives"))
-    # Or the count it is the bracketed breakdown of: "502 patients (251 in each group)".
+    # Or the count of people it is the bracketed breakdown of: "502 patients (251 in each group)"
+    # ("for 60 days (n = 10 per group)" is no such count).
     host = BRACKET_HOST.search(text, max(sentences[s_idx][0], m.start - 60), m.start)
-    if host is not None:
+    if host is not None and any(word.lower() in participant_nouns() for word in host.group("words").split()):
         whole = int(host.group("whole").replace(",", ""))
         if whole % m.value == 0 and 2 <= whole // m.value <= 12:
             return whole // m.value
@@ -266,26 +273,35 @@ def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
     named = list(GROUPS_NAMED_TOGETHER.finditer(text, sentences[s_idx][0], m.start))
     if named:
         return _alternatives(named[-1].group("alternatives"))
-    # Or the groups stated anywhere before ("we compared A with B ... There were 67 patients in
-    # each group").
-    stated = list(GROUPS_STATED.finditer(text, 0, floor))
-    if stated:
-        return _group_number(stated[-1].group("groups"))
-    # Else "in each group" says there are groups, and two is the trial's most common design:
-    # nearer the truth than one. A bare "20 patients each" may be "each received both".
-    if BARE_EACH.match(text, getattr(m, "np_end", m.end)):
-        return 1
-    return 2
+    # Or the groups stated or named anywhere before ("randomized to low-dose, medium-dose or
+    # high-dose aspirin. There were 50 patients in each group"), the nearest.
+    own_sentence = sentences[s_idx][0]
+    stated = list(GROUPS_STATED.finditer(text, 0, own_sentence))
+    named = list(ASSIGNED_TO.finditer(text, 0, own_sentence)) + list(RECEIVED_ALTERNATIVES.finditer(text, 0, own_sentence))
+    nearest = max(stated + named, key=lambda found: found.start(), default=None)
+    if nearest is not None:
+        return _group_number(nearest.group("groups")) if nearest in stated else _alternatives(nearest.group("alternatives"))
+    # Else "in each group" or "per arm" says there are groups, and two is the trial's most common
+    # design: nearer the truth than one. "20 patients each" may be "each received both", and
+    # "25 in each dose cohort" of a dose-finding study says nothing of how many cohorts.
+    if EACH_GROUP_OR_ARM.match(text, getattr(m, "np_end", m.end)) or EACH_GROUP_OR_ARM.match(text, m.end):
+        return 2
+    return 1
 
 
 GROUPS_NAMED_TOGETHER = regex.compile(
     r"\b(?P<alternatives>[\w+/-]+(?:, [\w+/-]+){0,4},? (?:and|or) [\w+/-]+) (?:groups|arms|cohorts)\b", regex.I)
-# "20 patients each received both drugs": "each" of the people, not of groups.
-BARE_EACH = regex.compile(r"\G,? each\b(?! (?:[\w-]+ )?(?:group|arm|cohort|sequence)s?\b)", regex.I)
+# "(n = 30 per group)", "40 patients in each arm", "(10/group)": a count said of each group or arm.
+EACH_GROUP_OR_ARM = regex.compile(
+    r"\G,? (?:per|in each|for each|in either|each) (?:(?!dose\b)[\w-]+ )?(?:group|arm)\b|\G ?/ ?(?:group|arm)\b", regex.I)
+# "Patients received ketamine, midazolam or saline": the treatments an earlier sentence gave.
+RECEIVED_ALTERNATIVES = regex.compile(
+    rf"\b(?:received|were given|to receive) (?P<alternatives>{ALTERNATIVE}(?:, {ALTERNATIVE}){{1,4}},? (?:or|and) {ALTERNATIVE})(?=[,;(.]|$)",
+    regex.I)
 
 
 # A count, at most three words of its noun phrase, and the bracket a breakdown opens.
-BRACKET_HOST = regex.compile(r"(?<![\w.,·-])(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})(?: [\w-]+){0,3} ?[(\[]$")
+BRACKET_HOST = regex.compile(r"(?<![\w.,·-])(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})(?P<words>(?: [\w-]+){0,3}) ?[(\[]$")
 
 
 def _alternatives(alternatives: str) -> int:
