@@ -136,9 +136,11 @@ PARTITIVE_AFTER = regex.compile(
 # measured, the same people as at the others: read so only in a sentence that measures people
 # again (MEASURED_AGAIN) and does not form its groups by time (GROUPS_BY_TIME: "randomized to
 # feeding at day 1 (n = 45) or at day 3 (n = 44)", "born at 28 weeks (n = 30)", "aged 6 years").
-MEASURED_AGAIN = regex.compile(
-    r"\b(?:measured|assessed|evaluated|examined|analy[sz]ed|available|followed|seen|interviewed|tested|"
-    r"completed|obtained|collected|returned|visits?|follow-up)\b", regex.I)
+# (sample_size_total reads the same words, with time points, as a later count of the same groups.)
+MEASURED_AGAIN_WORDS = (
+    r"(?:re)?(?:measured|assessed|evaluated|examined|analy[sz]ed|available|followed|seen|interviewed|tested|"
+    r"completed|obtained|collected|returned|remained|retained|visits?|follow-up)")
+MEASURED_AGAIN = regex.compile(rf"\b{MEASURED_AGAIN_WORDS}\b", regex.I)
 GROUPS_BY_TIME = regex.compile(
     r"\b(?:randomi[sz]ed|randomly|assigned|allocated|born|aged?|gestation(?:al)?)\b|\bor (?:at|after|within|on|by) ",
     regex.I)
@@ -855,6 +857,13 @@ EACH_AFTER = regex.compile(
     r"|\G,? (?:in|for) each of the (?:[\w-]+ ){0,2}(?:groups|arms|cohorts|sequences)\b"
     r"|\G ?/ ?(?:group|arm|cohort)\b",
     regex.I)
+
+
+# The forms of EACH_AFTER said of a group or an arm ("40 patients in each arm", "(10/group)"),
+# not of people ("20 patients each") nor of cohorts ("25 in each dose cohort"): where the text
+# never says how many groups there are, these still say there is more than one.
+EACH_GROUP_OR_ARM = regex.compile(
+    r"\G,? (?:per|in each|for each|in either|each) (?:(?!dose\b)[\w-]+ )?(?:group|arm)\b|\G ?/ ?(?:group|arm)\b", regex.I)
 
 
 # "(each n = 25)", "(per arm: n = 20)", "each group (n = 20)": the same, before an n.

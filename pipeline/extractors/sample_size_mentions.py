@@ -34,21 +34,21 @@ from .sample_size_cues import (
     DID_ROLES,
     EACH_AFTER,
     EACH_BEFORE_N,
-    TIME_POINT_BEFORE_N,
-    MEASURED_AGAIN,
-    GROUPS_BY_TIME,
-    SEPARATE_SAMPLE_BEFORE,
     FURTHER_PEOPLE_AFTER,
     GROUP_BEFORE_N,
+    GROUPS_BY_TIME,
     GROUP_WORD,
     LABEL,
     MARK,
     MAX_PARTS,
+    MEASURED_AGAIN,
     NEIGHBOURS,
     PARTITIVE_AFTER,
     RELATIVE,
     SENTENCE_REACH,
+    SEPARATE_SAMPLE_BEFORE,
     STOP_WORDS,
+    TIME_POINT_BEFORE_N,
     UNIT_WORDS,
     Candidate,
     after_cues,
@@ -576,12 +576,12 @@ def _shares_result(text: str, cand: Candidate, last_result, clause_left: int) ->
     return cue_before
 
 
-# Up to three words after a noun phrase that are no finite verb: a participle phrase.
 # Completing the study or a stretch of it, right after the count's noun: "patients completing 12
 # months", "who completed the trial" (not "completing treatment", which may name an arm's).
 COMPLETING_AFTER = regex.compile(
     r"\G,? (?:who (?:had )?)?(?:completing|finishing|completed|finished) (?:the )?(?:intended |planned |full |whole |first )?"
     r"(?:study|trial|follow-up|protocol|\d{1,3}\b|one\b|two\b|three\b|six\b|twelve\b)")
+# Up to three words after a noun phrase that are no finite verb: a participle phrase.
 PARTICIPLE_AFTER = regex.compile(r"\G(?: (?!(?:were|was|had|have|has|did|are|is)\b)[A-Za-z][\w-]*){0,3}")
 
 

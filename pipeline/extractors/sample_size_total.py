@@ -39,8 +39,10 @@ from .sample_size_cues import (
     BEFORE_WINDOW,
     BOUND_BEFORE,
     CUE_ROLES,
+    EACH_GROUP_OR_ARM,
     MARK,
     MAX_PARTS,
+    MEASURED_AGAIN_WORDS,
     PARTITIVE_AFTER,
     SUBDIVISION,
     SUBDIVISION_REACH,
@@ -170,11 +172,11 @@ def _tier_total(text: str, tier: str, group: list, sentences, pools: dict[int, i
     return sum(values) if values else None
 
 
-# What says a sentence counts the groups again later: a time point, follow-up, an assessment.
+# What says a sentence counts the groups again later: a time point, or people measured again.
 FOLLOW_UP = regex.compile(
     r"\b(?:at|after|by) (?:the )?(?:\d{1,3}|one|two|three|four|six|twelve)[ -](?:weeks?|months?|years?|days?)\b"
-    r"|\bat (?:the )?(?:end|follow-up|(?:week|month|day|visit) \d)|\bfollow(?:ed)?[- ]up\b"
-    r"|\b(?:re)?(?:assessed|evaluated|examined|analy[sz]ed|completed|remained|retained)\b",
+    r"|\bat (?:the )?(?:end|follow-up|(?:week|month|day|visit) \d)"
+    rf"|\b{MEASURED_AGAIN_WORDS}\b",
     regex.I)
 
 
@@ -240,7 +242,11 @@ def _group_number(word: str) -> int:
 
 def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
     """How many groups a count stands for: 1, or the number of groups where it is the count
-    of each ("two groups of 30", and where each is true "(n = 30 per group)")."""
+    of each ("two groups of 30", and where each is true "(n = 30 per group)"). For the latter,
+    nearest evidence first: the groups named after "each"; stated in its sentence or the one
+    before, or after it in its sentence; assigned to in its sentence; the count of people whose
+    bracket holds it; named together before it in its sentence; stated or assigned to anywhere
+    before; else two where "each" is said of a group or arm."""
     found = EQUAL_GROUPS_BEFORE.search(text, max(0, m.start - 50), m.start)
     if found is not None:
         return _group_number(found.group("groups"))
@@ -270,17 +276,17 @@ def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
             return whole // m.value
     # Or the groups named together before it in its sentence: "The vaccine and placebo groups
     # comprised 150 infants each".
-    named = list(GROUPS_NAMED_TOGETHER.finditer(text, sentences[s_idx][0], m.start))
-    if named:
-        return _alternatives(named[-1].group("alternatives"))
+    together = list(GROUPS_NAMED_TOGETHER.finditer(text, sentences[s_idx][0], m.start))
+    if together:
+        return _alternatives(together[-1].group("alternatives"))
     # Or the groups stated or named anywhere before ("randomized to low-dose, medium-dose or
     # high-dose aspirin. There were 50 patients in each group"), the nearest.
     own_sentence = sentences[s_idx][0]
-    stated = list(GROUPS_STATED.finditer(text, 0, own_sentence))
-    named = list(ASSIGNED_TO.finditer(text, 0, own_sentence)) + list(RECEIVED_ALTERNATIVES.finditer(text, 0, own_sentence))
-    nearest = max(stated + named, key=lambda found: found.start(), default=None)
+    stated_before = list(GROUPS_STATED.finditer(text, 0, own_sentence))
+    given_before = list(ASSIGNED_TO.finditer(text, 0, own_sentence)) + list(RECEIVED_ALTERNATIVES.finditer(text, 0, own_sentence))
+    nearest = max(stated_before + given_before, key=lambda found: found.start(), default=None)
     if nearest is not None:
-        return _group_number(nearest.group("groups")) if nearest in stated else _alternatives(nearest.group("alternatives"))
+        return _group_number(nearest.group("groups")) if nearest in stated_before else _alternatives(nearest.group("alternatives"))
     # Else "in each group" or "per arm" says there are groups, and two is the trial's most common
     # design: nearer the truth than one. "20 patients each" may be "each received both", and
     # "25 in each dose cohort" of a dose-finding study says nothing of how many cohorts.
@@ -291,9 +297,6 @@ def _groups_counted(text: str, m, sentences, each: bool = True) -> int:
 
 GROUPS_NAMED_TOGETHER = regex.compile(
     r"\b(?P<alternatives>[\w+/-]+(?:, [\w+/-]+){0,4},? (?:and|or) [\w+/-]+) (?:groups|arms|cohorts)\b", regex.I)
-# "(n = 30 per group)", "40 patients in each arm", "(10/group)": a count said of each group or arm.
-EACH_GROUP_OR_ARM = regex.compile(
-    r"\G,? (?:per|in each|for each|in either|each) (?:(?!dose\b)[\w-]+ )?(?:group|arm)\b|\G ?/ ?(?:group|arm)\b", regex.I)
 # "Patients received ketamine, midazolam or saline": the treatments an earlier sentence gave.
 RECEIVED_ALTERNATIVES = regex.compile(
     rf"\b(?:received|were given|to receive) (?P<alternatives>{ALTERNATIVE}(?:, {ALTERNATIVE}){{1,4}},? (?:or|and) {ALTERNATIVE})(?=[,;(.]|$)",
