@@ -1273,3 +1273,24 @@ def test_a_finding_then_what_became_of_the_group(text, expected):
 def test_near_misses_of_this_rounds_rules(text, expected_total):
     assert total(text) == expected_total
 
+
+
+# An n in the bracket right after a count breaks that count down into its groups: each n is an
+# arm, and the verb after the bracket is said of the whole (the semicolon between the groups
+# ends no clause). Negatives: an n after a group's or a treatment's name keeps its own reading.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("A total of 120 participants (n = 58, intervention; n = 62, control) were randomized.",
+     [(120, "randomized"), (58, "arm"), (62, "arm")], 120),
+    ("Overall 90 smokers (varenicline, n = 44; counselling, n = 46) were randomised.",
+     [(90, "randomized"), (44, "arm"), (46, "arm")], 90),
+    ("In all, 75 women were enrolled (n = 40, yoga; n = 35, waiting list).",
+     [(75, "enrolled"), (40, "arm"), (35, "arm")], 75),
+    # negatives: no count before the bracket, or the bracket follows a treatment, not the count
+    ("Adult outpatients with asthma (N = 204) were randomly assigned to drug or placebo.",
+     [(204, "randomized")], 204),
+    ("Children were given zinc (n = 30; 10 mg daily) or placebo (n = 31; syrup).",
+     [(30, "arm"), (31, "arm")], 61),
+])
+def test_ns_breaking_down_a_count(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

@@ -188,8 +188,11 @@ def find_counts(text: str) -> list[Candidate]:
                 cand.role, cand.cued, cand.time_point = "analyzed", True, True
                 kept.append(cand)
                 continue
-            # "a control group (n = 9) was studied": the n of a named group is that arm.
-            if GROUP_BEFORE_N.search(text, max(s_start, cand.start - 40), cand.start):
+            # "a control group (n = 9) was studied": the n of a named group is that arm; so is
+            # an n in the bracket that breaks a count down ("120 adults (n = 58, exercise; n = 62,
+            # usual care) were randomized"): the verb after the bracket is the whole's.
+            if GROUP_BEFORE_N.search(text, max(s_start, cand.start - 40), cand.start) or \
+                    _in_breakdown_of_kept_count(text, kept, cand.start, s_start):
                 cand.role, cand.cued = "arm", True
                 kept.append(cand)
                 continue
@@ -634,6 +637,17 @@ def _breakdown_of_a_count(text: str, candidates: list[Candidate], i: int, floor:
         if floor <= other.start < opening and BRACKETED_AFTER_COUNT.fullmatch(text, other.num_end, opening):
             return True
     return False
+
+
+def _in_breakdown_of_kept_count(text: str, kept: list[Candidate], n_start: int, floor: int) -> bool:
+    """Whether an n stands in the bracket that opens right after a count of people kept in the
+    same sentence ("120 adults (n = 58, exercise; n = 62, usual care)")."""
+    opening = text.rfind("(", max(floor, n_start - 60), n_start)
+    if opening < 0 or ")" in text[opening:n_start]:
+        return False
+    counted = next((c for c in reversed(kept) if c.start < opening), None)
+    return counted is not None and counted.kind == "noun" and counted.start >= floor and \
+        text[counted.np_end: opening].strip() == ""
 
 
 # Between a count and the bracket that breaks it down: its noun phrase or modifiers.
