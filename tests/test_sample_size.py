@@ -1294,3 +1294,21 @@ def test_near_misses_of_this_rounds_rules(text, expected_total):
 def test_ns_breaking_down_a_count(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# A count that repeats the verb of the count before it names a second group beside it, and both
+# are the study's groups. Negatives: results coordinated the same way, and a different verb.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("Fifty-two patients underwent laser ablation and 47 underwent surgical stripping.",
+     [(52, "arm"), (47, "arm")], 99),
+    ("Overall 18 volunteers received the nasal spray and 17 received the tablet.",
+     [(18, "arm"), (17, "arm")], 35),
+    ("We enrolled 80 patients: 40 patients underwent surgery and 40 underwent stenting.",
+     [(80, "enrolled"), (40, "arm"), (40, "arm")], 80),
+    # negatives
+    ("Twelve patients developed nausea and 4 developed vomiting.", [], None),
+    ("Fifty-two patients underwent laser ablation and 47 had a relapse.", [(52, "enrolled")], 52),
+])
+def test_a_count_repeating_the_verb_of_the_one_before(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

@@ -832,6 +832,10 @@ PARALLEL_TO_TREATMENT = regex.compile(r"\G to (?:the )?(?!a\b|an\b|\d)[\w+/-]+(?
 # "Ten healthy volunteers, and seven with UC took part", "46 fractures ..., 24 with slotted nails
 # and 22 with non-slotted nails": a group named by what it has, beside a counted one.
 PARALLEL_WITH = regex.compile(r"\G with (?!a |an |the |each |respect\b)[A-Za-z]", regex.I)
+# The verb right after a count ("41 patients underwent ...", "39 underwent ..."): a count that
+# repeats the verb of the count before it names a group beside it. Only verbs of the past,
+# never a bare "were" or "had" alone, which a result shares as often ("12 had nausea and 4 had").
+SAME_VERB_AFTER = regex.compile(r"\G(?: \w+ly)? (?P<verb>underwent|received|took|[a-z]{3,}ed)\b(?! (?:by|in|to|from|with)\b)")
 # "6074 on tamoxifen versus 6072 on placebo", "(61 afatinib, 60 cetuximab)": counts of the arms
 # named by their treatment, two or more side by side (the checks are in _add_treatment_pairs).
 ON_TREATMENT = regex.compile(r"\G (?:on|receiving|taking|given) (?!the \w+ (?:day|week|month|visit))[A-Za-z]", regex.I)
@@ -848,8 +852,9 @@ def _add_parallel(text, candidates, kept, sentences):
             continue
         # The group after the number first: it rules out most numbers at once.
         with_group = PARALLEL_WITH.match(text, cand.num_end) is not None
+        verb = SAME_VERB_AFTER.match(text, cand.num_end)
         s_start, _ = enclosing(sentences, cand.start)
-        if not with_group and not PARALLEL_AFTER.match(text, cand.num_end) and not (
+        if not with_group and verb is None and not PARALLEL_AFTER.match(text, cand.num_end) and not (
                 PARALLEL_TO_TREATMENT.match(text, cand.num_end) and RANDOMIZATION_WORD.search(text, s_start, cand.start)):
             continue
         if not PARALLEL.search(text[max(s_start, cand.start - 12): cand.start]):
@@ -858,6 +863,15 @@ def _add_parallel(text, candidates, kept, sentences):
         if at < 0 or starts[at] < s_start:
             continue
         previous = by_start[starts[at]]
+        if verb is not None and not with_group and not PARALLEL_AFTER.match(text, cand.num_end):
+            # "41 patients underwent stapling and 39 underwent excision": the same verb again
+            # makes a second group beside the first, and both are groups of the study.
+            previous_verb = SAME_VERB_AFTER.match(text, previous.np_end)
+            if previous_verb is None or previous_verb.group("verb") != verb.group("verb") or \
+                    cand.start - previous.np_end > 120:
+                continue
+            if not previous.cued:
+                previous.role, previous.cued = "arm", True
         if with_group:
             # The groups are parts of the population side by side, not arms of the one before.
             # "Of 60 patients, 30 with diabetes": a part of the group, not beside it.
