@@ -1312,3 +1312,21 @@ def test_ns_breaking_down_a_count(text, expected, expected_total):
 def test_a_count_repeating_the_verb_of_the_one_before(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# "N were enrolled in <group> and M in <group>": the first count is placed in a group by its own
+# verb, so both are the groups' counts and add up. Negatives: a place that is no group, and a
+# total stated beside them.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("In the trial period 310 mothers were recruited in the intervention clinics and 295 in the control clinics.",
+     [(310, "arm"), (295, "arm")], 605),
+    ("Forty-four workers were enrolled in the coaching arm and 41 in the usual-care arm.",
+     [(44, "arm"), (41, "arm")], 85),
+    ("A total of 85 workers were enrolled: 44 workers were enrolled in the coaching arm and 41 in the usual-care arm.",
+     [(85, "enrolled"), (44, "arm"), (41, "arm")], 85),
+    # negative: "in the study" places no one in a group
+    ("We enrolled 90 patients in the study and 40 in the registry.", [(90, "enrolled")], 90),
+])
+def test_counts_placed_in_groups_by_their_verb(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

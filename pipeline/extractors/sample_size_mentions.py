@@ -827,6 +827,11 @@ PARALLEL_AFTER = regex.compile(
     r"\G(?: ?[(\[] ?\d{1,3}(?:[.·]\d{1,2})? ?%[)\]])? (?:in|to|into|for|on) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|cohorts?|intervention|control|placebo|treatment)\b",
     regex.I,
 )
+# A count's verb that places it in a group: "... were enrolled in the intervention hospitals".
+PLACED_BY_ITS_VERB = regex.compile(
+    r"\G (?:were|was) (?:\w+ly )?[a-z]+ed (?:in|into|to) (?:the )?(?:[\w+/-]+ ){0,3}?(?:groups?|arms?|cohorts?|intervention|control|placebo|treatment)\b",
+    regex.I,
+)
 # "(158 to remdesivir and 79 to placebo)": in a sentence that assigns, "to" and a treatment.
 PARALLEL_TO_TREATMENT = regex.compile(r"\G to (?:the )?(?!a\b|an\b|\d)[\w+/-]+(?: [\w+/-]+){0,2}?(?=,|;|\)|\.| and | or |$)", regex.I)
 # "Ten healthy volunteers, and seven with UC took part", "46 fractures ..., 24 with slotted nails
@@ -881,6 +886,11 @@ def _add_parallel(text, candidates, kept, sentences):
             cand.role = "arm" if previous.role == "randomized" else previous.role
         else:
             cand.role = "arm" if previous.role in ("enrolled", "randomized", "eligible", "planned") else previous.role
+            # "642 patients were enrolled in intervention hospitals and 598 in control
+            # hospitals": the count before was placed in a group too, so both are the groups'.
+            if previous.role == "enrolled" and PLACED_BY_ITS_VERB.match(text, previous.np_end) and \
+                    PARALLEL_AFTER.match(text, cand.num_end):
+                previous.role = "arm"
         # "... and eight in the conservative group were lost to follow-up": its own verb.
         s_end = enclosing(sentences, cand.start)[1]
         if inside_brackets(text, cand.start, s_start):
