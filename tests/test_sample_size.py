@@ -1330,3 +1330,19 @@ def test_a_count_repeating_the_verb_of_the_one_before(text, expected, expected_t
 def test_counts_placed_in_groups_by_their_verb(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# "Each group comprised N": every group is the subject, so the count is each group's and the
+# total is the whole, or as many groups as were formed. Negative: "each patient" is no group.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("Ninety adults were randomized to yoga, walking or rest; every arm consisted of 30 adults.",
+     [(90, "randomized"), (30, "arm")], 90),
+    ("Volunteers were allocated to three groups. Each group was composed of 12 volunteers.",
+     [(12, "arm")], 36),
+    ("Each cohort comprised 8 healthy men.", [(8, "arm")], 8),
+    # negative
+    ("Each patient received 30 tablets.", [], None),
+])
+def test_each_group_as_subject_counts_every_group(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

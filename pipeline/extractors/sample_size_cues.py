@@ -871,6 +871,13 @@ EACH_BEFORE_N = regex.compile(
     r"\b(?:each|per group|per arm)[,:]? ?$|\beach (?:[\w-]+ )?(?:group|arm|cohort) ?[(,] ?$", regex.I)
 
 
+# "Each group comprised 106 women", "each arm consisted of 30 patients": every group is the
+# subject, and the count after its verb is each group's.
+EACH_GROUP_SUBJECT_BEFORE = regex.compile(
+    r"\b(?:each|every) (?:[\w-]+ )?(?:group|arm|cohort) (?:comprised|consisted of|was composed of|was made up of|included|contained|numbered)\s?$",
+    regex.I)
+
+
 def inside_brackets(text: str, position: int, floor: int) -> bool:
     opening = text.rfind("(", max(floor, position - 60), position)
     return opening >= 0 and ")" not in text[opening:position]

@@ -34,6 +34,7 @@ from .sample_size_cues import (
     DID_ROLES,
     EACH_AFTER,
     EACH_BEFORE_N,
+    EACH_GROUP_SUBJECT_BEFORE,
     FURTHER_PEOPLE_AFTER,
     GROUP_BEFORE_N,
     GROUPS_BY_TIME,
@@ -285,6 +286,9 @@ def find_counts(text: str) -> list[Candidate]:
                         last_result = (cand.np_end, clause.left, True)
                     continue
                 role = "withdrawn"
+            # "Each group comprised 106 women": the count of every group.
+            if role in (None, "enrolled") and EACH_GROUP_SUBJECT_BEFORE.search(before_text):
+                role, cand.each = "arm", True
             cand.cued = role is not None
             cand.role = role or ("arm" if subset else "enrolled")
             # "54 eyes of 27 patients": units the trial may randomize count for the total only
