@@ -352,6 +352,13 @@ def test_the_whole_group_is_a_count_whatever_follows(text, value):
     ("Forty-six femoral shaft fractures were randomized to two nails.", 46),
     ("Fifty-four eyes of 27 patients were randomized.", 27),
     ("We treated 30 eyes of 30 patients.", 30),
+    # kinds of teeth and lesions, and what the units are of, however long, before the verb
+    ("Ninety common warts on the hands were randomly allocated to duct tape or cryotherapy.", 90),
+    ("Seventy-two mandibular premolars in 36 adolescents were randomized to two sealants.", 36),
+    ("In all, 64 episodes of severe malaria in children under five years of age were randomized.", 64),
+    ("Fifty carious molars were randomized to two liners (n = 25 teeth per group).", 50),
+    # an n of units beside a count of people: the people are the total
+    ("Forty children (n = 80 molars) were randomized.", 40),
 ])
 def test_units_other_than_people(text, total_value):
     assert total(text) == total_value

@@ -178,6 +178,10 @@ def find_counts(text: str) -> list[Candidate]:
             if counts_units(text, cand.end):
                 rejected.add(cand.start)
                 continue
+            # "(n = 42 teeth per group)": units the trial randomizes, which count for the total
+            # only where no people are counted.
+            unit_after = NEXT_WORD_OR_PERCENT.match(text, cand.end)
+            cand.units = unit_after is not None and unit_after.group(1).lower() in other_units()
             # "districts constituted the units for randomisation (n = 17)": clusters, not people.
             if names_clusters(before):
                 rejected.add(cand.start)
@@ -1127,9 +1131,10 @@ def _add_fraction_denominators(text, candidates, kept, sentences):
 
 
 # "247 febrile episodes were prospectively randomized", "46 femoral shaft fractures were
-# randomized": units the trial randomizes, named at most three words after the number.
+# randomized", "96 episodes of fever and neutropenia in adult patients were randomized": units
+# the trial randomizes, named at most three words after the number, then what they are of.
 UNITS_THEN_RANDOMIZED = regex.compile(
-    r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,3}? (?P<unit>[a-z]+))(?: \([^()]{1,30}\))?(?: (?:on|of|in|at|from) (?:the )?[a-z][\w-]*(?: [a-z][\w-]*)?)? (?:were|was) (?:\w+ly )?(?P<verb>randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\b"
+    r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,3}? (?P<unit>[a-z]+))(?: \([^()]{1,30}\))?(?: (?:on|of|in|at|from|with) (?:the )?[a-z][\w-]*(?: (?!were\b|was\b)[\w-]+){0,10})? (?:were|was) (?:\w+ly )?(?P<verb>randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)\b"
 )
 RANDOMIZED_BEFORE = regex.compile(r"\b(?:randomi[sz]ed|randomly (?:assigned|allocated)|allocated|assigned)(?: a total of)? $", regex.I)
 
