@@ -1353,3 +1353,16 @@ def test_counts_placed_in_groups_by_their_verb(text, expected, expected_total):
 def test_each_group_as_subject_counts_every_group(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# Further people treated in a part of the study that opens in their sentence joined the study,
+# whatever the verb of treatment. Negatives: no part opened there, and a result.
+@pytest.mark.parametrize("text,expected_total", [
+    ("In stage 1, 24 volunteers were enrolled. In stage 2, 30 additional volunteers were given the booster.", 54),
+    ("In part A, 15 patients were enrolled. In part B, 20 further patients were treated at the chosen dose.", 35),
+    # negatives
+    ("Eighteen patients were enrolled. Later, 12 more patients received the drug.", 18),
+    ("Eighteen patients were enrolled. In phase II, 12 more patients received rescue medication.", 18),
+])
+def test_further_people_in_a_part_of_the_study(text, expected_total):
+    assert total(text) == expected_total

@@ -151,6 +151,16 @@ TIME_POINT_BEFORE_N = regex.compile(
     rf"|(?:, |\band )\d{{1,3}}[- ]?{TIME_UNIT}\b)(?: (?:postpartum|post-?operative(?:ly)?|of follow-up|follow-up|after [\w-]+))? ?\($",
     regex.I)
 
+# A sentence that opens a further study, experiment or part ("In experiment 2, 16 subjects
+# ...", "Study B: 30 patients ...", "In the second study, ..."): its first count is that
+# part's population, added like a phase's (sample_size_total), and further people counted
+# there joined the study (sample_size_mentions).
+PART_WORD = r"(?:study|experiment|part|phase|stage|substudy|trial)"
+PART_LABEL = r"(?:\d{1,2}[a-z]?|[A-D]|I{1,3}|IV|one|two|three|four)"
+STUDY_PART_OPENING = regex.compile(
+    rf"\W{{0,3}}(?:in |for )?(?:the )?(?:(?:first|second|third|fourth) {PART_WORD}|{PART_WORD} {PART_LABEL})\b[^.;§]{{0,30}}?[,:] ?",
+    regex.I)
+
 # People the study adds to those counted so far: "a separate group of 37 women", "an
 # independent sample of 45 volunteers" ("a second group of 20", "another group" name ordinary
 # arms); and "30 additional patients were recruited", where an entry verb follows ("5 further

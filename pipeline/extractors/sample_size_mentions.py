@@ -49,6 +49,7 @@ from .sample_size_cues import (
     SENTENCE_REACH,
     SEPARATE_SAMPLE_BEFORE,
     STOP_WORDS,
+    STUDY_PART_OPENING,
     TIME_POINT_BEFORE_N,
     UNIT_WORDS,
     Candidate,
@@ -232,7 +233,10 @@ def find_counts(text: str) -> list[Candidate]:
             separate = SEPARATE_SAMPLE_BEFORE.search(before_text) is not None
             if (separate or FURTHER_PEOPLE_AFTER.match(text, cand.num_end)) and not reports_result(after):
                 role = read_role(*near, phrase=cand.np_end - cand.num_end)[0]
-                if role in ("enrolled", "randomized") or (separate and role in (None, "arm", "analyzed")):
+                # "In phase II, 46 additional patients received the chosen dose": further people
+                # treated in a part of the study that opens there joined it.
+                part_opened = role == "arm" and STUDY_PART_OPENING.fullmatch(text, s_start, cand.start) is not None
+                if role in ("enrolled", "randomized") or part_opened or (separate and role in (None, "arm", "analyzed")):
                     cand.role, cand.cued, cand.further = "enrolled", True, True
                     kept.append(cand)
                     continue

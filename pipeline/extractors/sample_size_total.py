@@ -44,6 +44,7 @@ from .sample_size_cues import (
     MAX_PARTS,
     MEASURED_AGAIN_WORDS,
     PARTITIVE_AFTER,
+    STUDY_PART_OPENING,
     SUBDIVISION,
     SUBDIVISION_REACH,
     inside_brackets,
@@ -324,14 +325,8 @@ def _stated_enrolments(text: str, group: list, sentences) -> list:
             or _has_enrolment_cue(text, m, sentences[sentence_index(sentences, m.start)])]
 
 
-# A sentence that opens a further study, experiment or part ("In experiment 2, 16 subjects
-# ...", "Study B: 30 patients ...", "In the second study, ..."): its first count is that
-# part's population, added like a phase's.
-PART_WORD = r"(?:study|experiment|part|phase|stage|substudy|trial)"
-PART_LABEL = r"(?:\d{1,2}[a-z]?|[A-D]|I{1,3}|IV|one|two|three|four)"
-STUDY_PART_OPENING = regex.compile(
-    rf"\W{{0,3}}(?:in |for )?(?:the )?(?:(?:first|second|third|fourth) {PART_WORD}|{PART_WORD} {PART_LABEL})\b[^.;§]{{0,30}}?[,:] ?",
-    regex.I)
+# A sentence that opens a further study, experiment or part (sample_size_cues.STUDY_PART_OPENING):
+# its first count is that part's population, added like a phase's.
 
 
 def _opens_study_part(text: str, mention, sentence: tuple[int, int]) -> bool:
