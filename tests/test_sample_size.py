@@ -1366,3 +1366,19 @@ def test_each_group_as_subject_counts_every_group(text, expected, expected_total
 ])
 def test_further_people_in_a_part_of_the_study(text, expected_total):
     assert total(text) == expected_total
+
+
+# Clusters a trial randomizes (schools, practices, villages, wards) are no people, however many
+# words stand between the number and the cluster's noun; the people in them are.
+@pytest.mark.parametrize("text,expected_values,expected_total", [
+    ("Pupils (n = 1,980) attended the 10 intervention schools or the 10 control schools.", [1980], 1980),
+    ("Thirty-two general practices were randomized and 1,120 patients were enrolled.", [1120], 1120),
+    ("The 640 mothers lived in 15 intervention villages or 15 control villages.", [640], 640),
+    ("Of 903 residents, 450 were enrolled in the 12 intervention homes and 453 in the 12 control homes.",
+     [903, 450, 453], 903),
+    # negative: the people in a cluster stay a count
+    ("We enrolled 45 children from three schools.", [45], 45),
+])
+def test_clusters_are_no_people(text, expected_values, expected_total):
+    assert [value for value, _ in found(text)] == expected_values
+    assert total(text) == expected_total
