@@ -1384,3 +1384,24 @@ def test_further_people_in_a_part_of_the_study(text, expected_total):
 def test_clusters_are_no_people(text, expected_values, expected_total):
     assert [value for value, _ in found(text)] == expected_values
     assert total(text) == expected_total
+
+
+# Operations a trial randomizes or compares as its units (GOLD.md: parts or events of people):
+# named by a word of the list or by its ending ("-ectomies", "-plasties"); compared ones only
+# in a sentence that randomizes and compares, and never as the subject of a result.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("A total of 76 unicompartmental knee arthroplasties were randomized to two implants.",
+     [(76, "randomized")], 76),
+    ("We randomly allocated 140 laparoscopic appendectomies to one or three trocars.",
+     [(140, "randomized")], 140),
+    ("This randomized study compared wound healing after 61 open repairs with 64 endoscopic repairs.",
+     [(61, "arm"), (64, "arm")], 125),
+    # negatives: results, no randomization, and people beside the operations
+    ("In a randomized trial comparing two sutures, 9 repairs failed and 2 repairs were infected.", [], None),
+    ("Complications were compared after 45 cholecystectomies and 50 appendectomies.", [], None),
+    ("We randomized 80 patients undergoing 95 hernia repairs to mesh A versus mesh B.",
+     [(80, "randomized"), (95, "arm")], 80),
+])
+def test_operations_as_units(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

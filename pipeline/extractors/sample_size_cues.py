@@ -243,6 +243,24 @@ def other_units() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def procedure_units() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Operations a trial may compare as its units: the words, and the endings that name one."""
+    entries = load_word_list("sample_size_procedure_units.txt")
+    return (frozenset(e for e in entries if not e.startswith("-")),
+            tuple(sorted(e[1:] for e in entries if e.startswith("-"))))
+
+
+def is_procedure_unit(word: str) -> bool:
+    words, endings = procedure_units()
+    return word in words or word.endswith(endings)
+
+
+def is_other_unit(word: str) -> bool:
+    """Whether a (lower-case, plural) word names units other than people a trial may randomize."""
+    return word in other_units() or is_procedure_unit(word)
+
+
+@lru_cache(maxsize=None)
 def number_pattern() -> regex.Pattern:
     spelled = spelled_number_pattern()
     return regex.compile(
@@ -906,6 +924,7 @@ def compile_rules() -> None:
     participant_nouns()
     singular_nouns()
     other_units()
+    procedure_units()
     number_pattern()
     _number_scanners()
     _denominator_pattern()

@@ -68,7 +68,10 @@ from .sample_size_cues import (
     names_clusters,
     noun_phrase,
     number_pattern,
+    is_other_unit,
+    is_procedure_unit,
     other_units,
+    procedure_units,
     outcome_before,
     output_role,
     participant_nouns,
@@ -182,7 +185,7 @@ def find_counts(text: str) -> list[Candidate]:
             # "(n = 42 teeth per group)": units the trial randomizes, which count for the total
             # only where no people are counted.
             unit_after = NEXT_WORD_OR_PERCENT.match(text, cand.end)
-            cand.units = unit_after is not None and unit_after.group(1).lower() in other_units()
+            cand.units = unit_after is not None and is_other_unit(unit_after.group(1).lower())
             # "districts constituted the units for randomisation (n = 17)": clusters, not people.
             if names_clusters(before):
                 rejected.add(cand.start)
@@ -301,7 +304,7 @@ def find_counts(text: str) -> list[Candidate]:
             cand.role = role or ("arm" if subset else "enrolled")
             # "54 eyes of 27 patients": units the trial may randomize count for the total only
             # where no people are counted.
-            cand.units = cand.head in other_units()
+            cand.units = is_other_unit(cand.head)
             kept.append(cand)
             continue
 
@@ -1146,8 +1149,10 @@ RANDOMIZED_BEFORE = regex.compile(r"\b(?:randomi[sz]ed|randomly (?:assigned|allo
 @lru_cache(maxsize=None)
 def _units_phrase() -> regex.Pattern:
     """A unit other than people at most two words after the number: " febrile episodes"."""
-    units = "|".join(sorted(other_units(), key=len, reverse=True))
-    return regex.compile(rf"\G(?P<phrase>(?: [A-Za-z][\w-]*){{0,2}}? (?P<unit>{units}))\b")
+    words, endings = procedure_units()
+    units = "|".join(sorted(other_units() | words, key=len, reverse=True))
+    named_by_ending = rf"[a-z]+(?:{'|'.join(endings)})"
+    return regex.compile(rf"\G(?P<phrase>(?: [A-Za-z][\w-]*){{0,2}}? (?P<unit>{units}|{named_by_ending}))\b")
 
 
 def compile_mention_rules() -> None:
@@ -1160,6 +1165,9 @@ UNITS_THEN_ROLE = regex.compile(r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,2}? (?P<uni
 # "(288 episodes)": a bracketed count of units after an arm's treatment.
 UNITS_IN_BRACKETS = regex.compile(r"\G(?P<phrase>(?: [A-Za-z][\w-]*){0,2}? (?P<unit>[a-z]+))\)")
 RANDOMIZATION_WORD = regex.compile(r"\brandomi[sz]|\ballocated\b|\bassigned\b", regex.I)
+COMPARISON_WORD = regex.compile(r"\bcompar|\bversus\b|\bvs\b", regex.I)
+# Operations compared are named, not the subject of a verb ("3 repairs were infected" is a result).
+COMPARED_UNITS_END = regex.compile(r"\G(?:[.,;:)]|$| [(\[]| (?:in|of|to|with|and|or|versus|vs|for|at)\b)")
 
 
 def _add_unit_counts(text, candidates, kept, sentences):
@@ -1177,16 +1185,23 @@ def _add_unit_counts(text, candidates, kept, sentences):
             # "We randomized 320 febrile episodes in 164 children".
             found = _units_phrase().match(text, cand.num_end)
         role = "randomized"
-        if found is None or found.group("unit") not in units:
+        if found is None or not is_other_unit(found.group("unit")):
             found = None
+            s_start, s_end = enclosing(sentences, cand.start)
             if text[cand.start - 1: cand.start] == "(":
                 found = UNITS_IN_BRACKETS.match(text, cand.num_end)
-                s_start, _ = enclosing(sentences, cand.start)
-                if found is None or found.group("unit") not in units or not RANDOMIZATION_WORD.search(text, s_start, cand.start):
+                if found is None or not is_other_unit(found.group("unit")) or not RANDOMIZATION_WORD.search(text, s_start, cand.start):
                     continue
                 role = "arm"
-        if found is None:
-            continue
+            else:
+                # "This randomized study compares recurrence after 150 mesh repairs with 148
+                # suture repairs": operations compared in a randomized study are its groups.
+                found = _units_phrase().match(text, cand.num_end)
+                if found is None or not is_procedure_unit(found.group("unit")) or \
+                        not COMPARED_UNITS_END.match(text, found.end()) or \
+                        not RANDOMIZATION_WORD.search(text, s_start, s_end) or not COMPARISON_WORD.search(text, s_start, s_end):
+                    continue
+                role = "arm"
         if any(w.lower() in STOP_WORDS or w.lower() in UNIT_WORDS - units for w in found.group("phrase").split()):
             continue
         cand.end = cand.np_end = found.end("phrase")
