@@ -1405,3 +1405,25 @@ def test_clusters_are_no_people(text, expected_values, expected_total):
 def test_operations_as_units(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# One named group as the subject ("Group C had 40 children", "the exercise arm comprised 52
+# women") makes the count that group's; "the study group" is the whole. A group whose label
+# extends the label of a group the trial formed ("randomized into groups A and B ... 12 in group
+# AR") is a part of it, not a further group. Negatives: the study group, and a third label that
+# extends none.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("Infants were randomly divided into group S and group P. Group S had 36 infants and group P 35.",
+     [(36, "arm"), (35, "arm")], 71),
+    ("The massage arm comprised 28 women and the control arm 27 women.", [(28, "arm"), (27, "arm")], 55),
+    ("Patients were randomized into groups L and H. In all, 150 patients were included in group L, "
+     "148 in group H, 22 in group L2 and 19 in group H2.",
+     [(150, "arm"), (148, "arm"), (22, "analyzed"), (19, "analyzed")], 298),
+    # negatives
+    ("The study group comprised 60 patients.", [(60, "enrolled")], 60),
+    ("Patients were randomized into groups A and B. 30 patients were included in group A, 31 in group B, "
+     "and 20 in group C.", [(30, "arm"), (31, "arm"), (20, "arm")], 81),
+])
+def test_named_groups_and_their_parts(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

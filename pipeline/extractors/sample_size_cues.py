@@ -906,6 +906,13 @@ EACH_GROUP_SUBJECT_BEFORE = regex.compile(
     regex.I)
 
 
+# "Group C had 40 children", "the exercise arm comprised 52 women": one named group as the
+# subject, so the count after its verb is that group's ("the study group" is the whole).
+NAMED_GROUP_SUBJECT_BEFORE = regex.compile(
+    r"(?:\b(?i:group|arm|cohort) [A-Z0-9][A-Za-z0-9-]{0,3}|\b(?!(?:study|whole|entire|total|same|trial|each|every)\b)[a-z][\w-]* (?:group|arm))"
+    r" (?:had|comprised|consisted of|was composed of|was made up of|included|contained|numbered)\s?$")
+
+
 def inside_brackets(text: str, position: int, floor: int) -> bool:
     opening = text.rfind("(", max(floor, position - 60), position)
     return opening >= 0 and ")" not in text[opening:position]

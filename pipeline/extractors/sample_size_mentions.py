@@ -43,6 +43,7 @@ from .sample_size_cues import (
     MARK,
     MAX_PARTS,
     MEASURED_AGAIN,
+    NAMED_GROUP_SUBJECT_BEFORE,
     NEIGHBOURS,
     PARTITIVE_AFTER,
     RELATIVE,
@@ -297,9 +298,12 @@ def find_counts(text: str) -> list[Candidate]:
                         last_result = (cand.np_end, clause.left, True)
                     continue
                 role = "withdrawn"
-            # "Each group comprised 106 women": the count of every group.
+            # "Each group comprised 106 women": the count of every group; "Group C had 40
+            # children": the count of that group.
             if role in (None, "enrolled") and EACH_GROUP_SUBJECT_BEFORE.search(before_text):
                 role, cand.each = "arm", True
+            elif role in (None, "enrolled") and NAMED_GROUP_SUBJECT_BEFORE.search(before_text):
+                role = "arm"
             cand.cued = role is not None
             cand.role = role or ("arm" if subset else "enrolled")
             # "54 eyes of 27 patients": units the trial may randomize count for the total only
@@ -421,6 +425,7 @@ def find_counts(text: str) -> list[Candidate]:
     _share_gapped_roles(text, kept)
     _share_object_roles(text, kept)
     _arms_after_group_list(text, kept, sentences)
+    _mark_parts_of_formed_groups(text, kept)
     _mark_pools(text, kept)
     for cand in kept:
         if cand.start in pools:
@@ -1228,6 +1233,35 @@ def _add_unit_counts(text, candidates, kept, sentences):
         kept.append(cand)
         kept_starts.add(cand.start)
     return kept
+
+
+# "randomized into groups A and B", "divided into group C and group T": the labels of the
+# groups the trial formed.
+GROUP_LABEL = r"[A-Z][A-Za-z0-9]{0,3}"
+GROUPS_FORMED = regex.compile(
+    r"\b(?:randomi[sz]ed|randomly (?:divided|assigned|allocated)|divided|allocated|assigned)\b[^.;]{0,40}?"
+    rf"\b(?:in)?to (?:the )?(?:(?:two|three|four|2|3|4) )?(?i:groups?) (?P<label>{GROUP_LABEL})"
+    rf"(?:(?:,| and| or|, and) (?:(?i:group) )?(?P<label>{GROUP_LABEL}))+\b")
+# "43 in group AR": a count placed in a group by its label.
+IN_LABELLED_GROUP_AFTER = regex.compile(rf"\G(?: [a-z]+){{0,3}}? in (?:the )?(?i:group) (?P<label>{GROUP_LABEL})\b")
+
+
+def _mark_parts_of_formed_groups(text: str, kept: list[Candidate]) -> None:
+    """'randomized into groups A and B ... 43 in group AR': a group whose label extends a formed
+    group's names a part of it (a subgroup), never a further group."""
+    formed = GROUPS_FORMED.search(text)
+    if formed is None:
+        return
+    labels = set(formed.captures("label"))
+    for cand in kept:
+        if cand.start < formed.end() or cand.role != "arm":
+            continue
+        placed = IN_LABELLED_GROUP_AFTER.match(text, cand.np_end)
+        if placed is None:
+            continue
+        label = placed.group("label")
+        if label not in labels and any(label.startswith(formed_label) for formed_label in labels):
+            cand.role = "subgroup"
 
 
 # Between a withdrawn count and its breakdown by reason: a dash, a bracket, a colon, "because".
