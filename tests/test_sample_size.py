@@ -1427,3 +1427,20 @@ def test_operations_as_units(text, expected, expected_total):
 def test_named_groups_and_their_parts(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# Bare counts in a bracket that add up to a count which completed, was analysed or withdrew
+# are that count's groups, with its role; the total stays the whole. Negatives: a bracket that
+# does not add up, and a make-up by sex.
+@pytest.mark.parametrize("text,expected,expected_total", [
+    ("At 12 weeks, 58 children completed the trial (30 zinc, 28 placebo).",
+     [(58, "completed"), (30, "completed"), (28, "completed")], 58),
+    ("In all, 71 adults were analysed (36 on melatonin, 35 on placebo).",
+     [(71, "analyzed"), (36, "analyzed"), (35, "analyzed")], 71),
+    # negatives
+    ("Overall 120 patients were analysed (61 ketamine, 60 saline).", [(120, "analyzed")], 120),
+    ("In all, 58 children completed the trial (30 boys and 28 girls).", [(58, "completed")], 58),
+])
+def test_a_bracket_breaking_down_a_count_that_completed(text, expected, expected_total):
+    assert found(text) == expected
+    assert total(text) == expected_total

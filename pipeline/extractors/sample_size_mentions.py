@@ -1353,15 +1353,18 @@ TREATED = regex.compile(r"\b(?:randomi[sz]|allocated|assigned|treated|received|c
 
 def _add_bracketed_arms(text, candidates, kept):
     """'A total of 121 patients were treated (61 afatinib, 60 cetuximab)': bare counts in a
-    bracket after a count whose group was treated or assigned, adding up to it, are its arms."""
+    bracket after a count whose group was treated or assigned, adding up to it, are its arms;
+    after a count that completed, was analysed or withdrew ('64 completed the study (33 drug, 31
+    placebo)'), they are its arms' shares of that role."""
     by_start = {c.start: c for c in candidates}
-    kept_starts = {c.start for c in kept}
+    kept_by_start = {c.start: c for c in kept}
     added = []
     for whole in kept:
         opening = text.find("(", whole.np_end, whole.np_end + MAKE_UP_REACH)
         if opening < 0 or "." in text[whole.np_end: opening]:
             continue
-        if whole.role not in ("randomized", "arm") and not TREATED.search(text, whole.np_end, opening):
+        did = whole.role in DID_ROLES
+        if whole.role not in ("randomized", "arm") and not did and not TREATED.search(text, whole.np_end, opening):
             continue
         listing = BRACKETED_ARMS.match(text, opening)
         if listing is None:
@@ -1374,16 +1377,22 @@ def _add_bracketed_arms(text, candidates, kept):
         if sum(int(item.group("number")) for item in items) != whole.value:
             continue
         for item in items:
+            if (already := kept_by_start.get(item.start("number"))) is not None:
+                # Read before as an arm by its treatment's name ("31 placebo"): a part of the whole.
+                if already.kind == "bare" and did:
+                    already.role = whole.role
+                continue
             cand = by_start.get(item.start("number"))
-            if cand is None or cand.start in kept_starts or cand.kind != "bare":
+            if cand is None or cand.kind != "bare":
                 continue
             words = item.group("name").split()
-            # The name ends before a joining word ("32 and 36": no name).
-            if words and words[0].lower() not in MAKE_UP_WORDS:
+            # The name ends before a joining word ("32 and 36": no name), and does not start
+            # with a preposition ("33 on drug": the number alone).
+            if words and words[0].lower() not in MAKE_UP_WORDS and not PREPOSITION.fullmatch(words[0]):
                 cand.end = cand.np_end = item.start("name") + 1 + len(words[0])
-            cand.role, cand.cued = "arm", True
+            cand.role, cand.cued = (whole.role if did else "arm"), True
             added.append(cand)
-            kept_starts.add(cand.start)
+            kept_by_start[cand.start] = cand
     return kept + added
 
 
