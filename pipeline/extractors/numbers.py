@@ -136,6 +136,11 @@ def _number_words() -> dict[str, int]:
     return load_mapping("number_words.json")
 
 
+def number_words() -> frozenset[str]:
+    """The words spelled_number_pattern builds a number of ("twenty", "hundred")."""
+    return frozenset(_number_words())
+
+
 @lru_cache(maxsize=None)
 def spelled_number_pattern() -> str:
     """A spelled-out whole number, as a regex piece built from patterns/number_words.json."""

@@ -30,6 +30,7 @@ from ..resources import (
 from .numbers import (
     GROUPED_INTEGER,
     decimal_value,
+    number_words,
     spelled_number_pattern,
     spelled_number_value,
 )
@@ -284,8 +285,45 @@ def _numbers(text: str):
     overlap (they share no character but the space inside), so the two scans together find what
     one scan for the alternation would, and each scanner's match is the one number_pattern
     makes at its start (the same branches, tried in the same order)."""
-    digits, spelled = _number_scanners()
-    return heapq.merge(digits.finditer(text), spelled.finditer(text), key=_start)
+    digits, _ = _number_scanners()
+    return heapq.merge(digits.finditer(text), _spelled_numbers(text), key=_start)
+
+
+def _spelled_numbers(text: str) -> list[regex.Match]:
+    """The matches of the spelled scanner, as its finditer would find them, but tried only where
+    a number word starts in the case-folded text: a case-insensitive scan of every position cost
+    a tenth of the extractor, and a text holds two or three spelled numbers.
+    Every character the scanner takes case-insensitively for a letter of a number word ("K",
+    "ſ") folds to that letter, so each match starts where the folded text holds a number word.
+    Only a character that folds to more than one ("ß", "İ") shifts those places: such a text is
+    scanned whole."""
+    spelled = _number_scanners()[1]
+    folded = text.casefold()
+    if len(folded) != len(text):
+        return list(spelled.finditer(text))
+    places = set()
+    for word in _first_number_words():
+        at = folded.find(word)
+        while at >= 0:
+            places.add(at)
+            at = folded.find(word, at + 1)
+    found, end = [], 0
+    for at in sorted(places):
+        # As in the scan, a number is read from where the last one ended: "one" of "twenty-one"
+        # starts no number of its own.
+        if at >= end and (match := spelled.match(text, at)) is not None:
+            found.append(match)
+            end = match.end()
+    return found
+
+
+@lru_cache(maxsize=None)
+def _first_number_words() -> tuple[str, ...]:
+    """The number words that start with no other ("seven", not "seventeen" or "seventy"): where
+    a number word starts, one of these starts too."""
+    words = number_words()
+    return tuple(sorted(word for word in words
+                        if not any(other != word and word.startswith(other) for other in words)))
 
 
 def _start(match: regex.Match) -> int:
@@ -335,12 +373,14 @@ def _prefilter(pattern: str) -> Prefilter | None:
 
 class _LiteralIndex(NamedTuple):
     """Rules behind literal prefilters, indexed by literal. The rules read on one side of a count
-    share many literals ("randomi", "group", "were "): each is looked for once in a window, the
-    loop in C, and the literals found name the rules that may match there, so neither a rule
+    share many literals ("randomi", "group", "were "): each is looked for at most once in a
+    window, and the literals found name the rules that may match there, so neither a rule
     nor a literal is visited twice (resources.could_match asked rule by rule cost three times
     as much; the prefilters pass one rule in ten)."""
 
-    literals: tuple[str, ...]  # every literal of the rules' prefilters, once
+    # Every literal of the rules' prefilters, once, under a gate: a string it holds (see
+    # _literal_gates), with the literals that hold it.
+    gates: tuple[tuple[str, tuple[str, ...]], ...]
     rules_of: dict[str, tuple[int, ...]]  # a literal -> the rules (their indices) it lets through
     unfiltered: tuple[int, ...]  # the rules without a prefilter: always run
 
@@ -354,8 +394,35 @@ def _literal_index(prefilters) -> _LiteralIndex:
             continue
         for literal in literals:
             rules_of.setdefault(literal, []).append(index)
-    return _LiteralIndex(tuple(sorted(rules_of)), {literal: tuple(rules) for literal, rules in rules_of.items()},
+    return _LiteralIndex(_literal_gates(rules_of), {literal: tuple(rules) for literal, rules in rules_of.items()},
                          tuple(unfiltered))
+
+
+# The length of a gate: three letters are shared by many literals ("ran" of "randomi" and
+# "transplanted", "ted" of "treated" and "tested") and are in few windows.
+GATE_LENGTH = 3
+
+
+def _literal_gates(literals) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The literals under gates: a window that lacks a gate lacks every literal that holds it, so
+    one test stands for them all (a window holds few of the literals, and a test costs about
+    the same whatever it finds: on the dev set the gates make the tests half as many). Each gate
+    is the string of GATE_LENGTH characters held by the most literals not yet under one, while
+    two or more hold it; every other literal is its own gate."""
+    left = set(literals)
+    gates = []
+    while True:
+        holding: dict[str, int] = {}
+        for literal in left:
+            for part in {literal[at: at + GATE_LENGTH] for at in range(len(literal) - GATE_LENGTH + 1)}:
+                holding[part] = holding.get(part, 0) + 1
+        gate = max(sorted(holding), key=holding.get, default=None)
+        if gate is None or holding[gate] < 2:
+            break
+        gated = tuple(sorted(literal for literal in left if gate in literal))
+        gates.append((gate, gated))
+        left.difference_update(gated)
+    return tuple(gates + [(literal, (literal,)) for literal in sorted(left)])
 
 
 def _may_match(index: _LiteralIndex, window: str) -> list[int]:
@@ -363,10 +430,11 @@ def _may_match(index: _LiteralIndex, window: str) -> list[int]:
     case-folded as the prefilters are."""
     passed = set(index.unfiltered)
     folded = fold_for_literals(window)
-    # The "in" operator, not filter(folded.__contains__, ...): a window is short, so each test
-    # costs mostly its call, and the bound method's wrapper makes that call a quarter slower.
-    for literal in [literal for literal in index.literals if literal in folded]:
-        passed.update(index.rules_of[literal])
+    for gate, literals in index.gates:
+        if gate in folded:
+            for literal in literals:
+                if literal in folded:
+                    passed.update(index.rules_of[literal])
     return sorted(passed)
 
 
@@ -934,6 +1002,7 @@ def compile_rules() -> None:
     procedure_units()
     number_pattern()
     _number_scanners()
+    _first_number_words()
     _denominator_pattern()
     for name in RULE_SETS:
         for after in (True, False):
