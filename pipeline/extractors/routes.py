@@ -230,9 +230,11 @@ def _literal_gates(literals: set[str]) -> tuple[tuple[str, tuple[tuple[str, tupl
     that others hold ("intra" in "intrathecal", "oral" in "per oral"), those shared by most first,
     each literal under the first one taken that it holds; a literal that shares none is its own
     gate. Under a gate, the literals that start with it and go on are grouped by their opening one
-    character longer ("intrav": "intravenous", "intravesical", "intravitreal", ...)."""
+    character longer ("intrav": "intravenous", "intravesical", "intravitreal", ...). A literal of one
+    character ("s") gates only itself: it is in every text, and the literals under it would each
+    cost a search."""
     sharing = {word: sum(word in other for other in literals)
-               for literal in literals for word in {literal, *GATE_WORD.findall(literal)}}
+               for literal in literals for word in {literal, *GATE_WORD.findall(literal)} if len(word) > 1}
     gates = []
     left = set(literals)
     for word in sorted(sharing, key=lambda w: (-sharing[w], w)):
