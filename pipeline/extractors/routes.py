@@ -191,7 +191,7 @@ def route_vocabulary() -> RouteVocabulary:
 
     route_rules = tuple(
         RouteRule(r.compiled(), r.id, KIND_OF_LABEL[r.label], _prefilter(r),
-                  search_openings(r.pattern, r.case == "sensitive"), r.case == "sensitive")
+                  _search_openings(r), r.case == "sensitive")
         for r in rules
         if r.label in KIND_OF_LABEL
     )
@@ -230,9 +230,11 @@ def _literal_gates(literals: set[str]) -> tuple[tuple[str, tuple[tuple[str, tupl
     that others hold ("intra" in "intrathecal", "oral" in "per oral"), those shared by most first,
     each literal under the first one taken that it holds; a literal that shares none is its own
     gate. Under a gate, the literals that start with it and go on are grouped by their opening one
-    character longer ("intrav": "intravenous", "intravesical", "intravitreal", ...)."""
+    character longer ("intrav": "intravenous", "intravesical", "intravitreal", ...). A literal of one
+    character ("s") gates only itself: it is in every text, and the literals under it would each
+    cost a search."""
     sharing = {word: sum(word in other for other in literals)
-               for literal in literals for word in {literal, *GATE_WORD.findall(literal)}}
+               for literal in literals for word in {literal, *GATE_WORD.findall(literal)} if len(word) > 1}
     gates = []
     left = set(literals)
     for word in sorted(sharing, key=lambda w: (-sharing[w], w)):
@@ -266,6 +268,21 @@ def _prefilter(rule: Rule) -> Literals | None:
     if openings and min(map(len, openings)) >= 4:
         return frozenset(fold_for_literals(o) for o in openings)
     return literals
+
+
+def _search_openings(rule: Rule) -> tuple[tuple[str, regex.Pattern], ...] | None:
+    """resources.search_openings, which leaves a rule with one required literal to the engine. A
+    case-sensitive abbreviation written in both cases ("IV" or "iv") has one literal folded but
+    two as written, which the engine cannot search for at once: run over a text, it costs as much
+    as ten other rules; searched by its openings, "IV" and "iv", half that."""
+    openings = search_openings(rule.pattern, rule.case == "sensitive")
+    if openings is not None or rule.case != "sensitive":
+        return openings
+    as_written = required_literals(rule.pattern, case_sensitive=True)
+    starts = opening_literals(rule.pattern)
+    if as_written is None or len(as_written) < 2 or not starts or min(map(len, starts)) < 2:
+        return None
+    return tuple((opening, regex.compile(regex.escape(opening), regex.V1)) for opening in sorted(starts))
 
 
 # Abbreviations in a run such as "IM+IT", "IM or IT", "IT/IM" share their evidence.

@@ -372,19 +372,17 @@ class LexiconMatcher:
         table = _token_table(doc, self._tokens)
         doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
         token_runs, token_keys, breaks_term = table.runs, table.keys, table.breaks_term
-        # glued[i]: tokens i and i+1 both have letters or digits (a non-empty key) and no space
-        # between them, so a term may neither end at i nor start at i+1 ("IL-2" in "IL-2R" under
-        # a fine tokenizer). The last token is glued to nothing.
-        glued = [
-            not space and bool(key and next_key)
-            for space, key, next_key in zip(spaces, token_keys, token_keys[1:])
-        ]
-        glued.append(False)
+        # Token i is glued to token i+1 where both have letters or digits (a non-empty key) and no
+        # space stands between them: a term may neither end at i nor start at i+1 ("IL-2" in
+        # "IL-2R" under a fine tokenizer). Asked only of the few tokens where a term could start
+        # or end, whose own key is never empty, so only the neighbour's key is read.
         candidates: list[Span] = []
         entry_at: dict[int, Entry] = {}  # a candidate's entry, by its first token
         # The tokens that can start a term: their key begins a term, and they do not go on a word.
         starts_of_terms = [
-            start for start in compress(range(n), table.may_start) if not (start > 0 and glued[start - 1])
+            start
+            for start in compress(range(n), table.may_start)
+            if not (start > 0 and not spaces[start - 1] and token_keys[start - 1])
         ]
         for start in starts_of_terms:
             key = token_keys[start]
@@ -402,8 +400,8 @@ class LexiconMatcher:
                     if key not in prefixes:
                         break  # no term goes on this way
                     continue
-                if glued[end]:
-                    continue
+                if end + 1 < n and not spaces[end] and token_keys[end + 1]:
+                    continue  # glued to the next token
                 if not _clean_inside(doc_text[starts[start] : starts[end] + len(texts[end])]):
                     continue
                 case_parts = [run for i in range(start, end + 1) for run in token_runs[i]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import TypeAdapter
 from spacy.tokens import Doc
 
 from ..nlp.spans import (
@@ -15,24 +16,16 @@ from ..nlp.spans import (
 )
 from ..reading.clean import CleanText
 from .describe import describe_interval, format_number
-from .models import (
-    Abbreviation,
-    Dose,
-    Effect,
-    Entity,
-    PValue,
-    Route,
-    SampleSizeMention,
-    TrialRecord,
-)
+from .models import Effect, TrialRecord
 
 MENTION_FIELDS = (
-    ("sample_sizes", SAMPLE_SIZES, SampleSizeMention),
-    ("p_values", P_VALUES, PValue),
-    ("doses", DOSES, Dose),
-    ("routes", ROUTES, Route),
-    ("effects", EFFECTS, Effect),
+    ("sample_sizes", SAMPLE_SIZES),
+    ("p_values", P_VALUES),
+    ("doses", DOSES),
+    ("routes", ROUTES),
+    ("effects", EFFECTS),
 )
+_EFFECTS = TypeAdapter(list[Effect])
 
 
 def _raw_span(cleaned: CleanText, start: int, end: int) -> dict:
@@ -55,9 +48,13 @@ def effect_warning(effect: Effect) -> str | None:
 
 
 def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None = None) -> TrialRecord:
-    """The record for a document: every offset mapped from the clean text back to the raw file."""
+    """The record for a document: every offset mapped from the clean text back to the raw file.
+
+    The mentions are gathered as plain data and validated once, with the record, rather than as
+    a model each: one pydantic call for the document instead of one per mention (the same checks;
+    a model passed in whole, as the effects are, is not validated again)."""
     fields = {}
-    for field, key, model in MENTION_FIELDS:
+    for field, key in MENTION_FIELDS:
         mentions = []
         for payload in read_spans(doc, key):
             start, end = payload.pop("start"), payload.pop("end")
@@ -66,24 +63,25 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
                 payload["intervention"] = _raw_span(cleaned, named["start"], named["end"])
             p_value = payload.get("p_value")
             if p_value is not None:  # an effect's p-value: the p-value mention, offsets to map too
-                payload["p_value"] = PValue(**_raw_span(cleaned, p_value["start"], p_value["end"]),
-                                            **{k: p_value[k] for k in ("comparator", "value", "threshold")})
-            mentions.append(model(**_raw_span(cleaned, start, end), **payload))
+                payload["p_value"] = {**_raw_span(cleaned, p_value["start"], p_value["end"]),
+                                      **{k: p_value[k] for k in ("comparator", "value", "threshold")}}
+            mentions.append({**_raw_span(cleaned, start, end), **payload})
         fields[field] = mentions
+    fields["effects"] = _EFFECTS.validate_python(fields["effects"])  # before the record: the warnings read them
 
     entities = []
     for span in doc.spans.get(ENTITIES, []):
         extensions = span._  # each "span._" builds an accessor object: one for both attributes
-        entities.append(Entity(
+        entities.append({
             **_raw_span(cleaned, span.start_char, span.end_char),
-            label=span.label_,
-            identifier=extensions.identifier,
-            source=extensions.lexicon_source,
-        ))
+            "label": span.label_,
+            "identifier": extensions.identifier,
+            "source": extensions.lexicon_source,
+        })
     for span in doc.ents:  # a scispaCy model's entities, where one is installed
-        entities.append(Entity(**_raw_span(cleaned, span.start_char, span.end_char),
-                               label=span.label_, source="model"))
-    entities.sort(key=lambda e: (e.start, e.end))
+        entities.append({**_raw_span(cleaned, span.start_char, span.end_char),
+                         "label": span.label_, "source": "model"})
+    entities.sort(key=lambda e: (e["start"], e["end"]))
 
     abbreviations = []
     for short in getattr(doc._, "abbreviations", []) or []:
@@ -91,15 +89,15 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
         if long_form is None or not hasattr(long_form, "start_char"):
             continue
         long_raw = cleaned.to_raw(long_form.start_char, long_form.end_char)
-        abbreviations.append(Abbreviation(
+        abbreviations.append({
             **_raw_span(cleaned, short.start_char, short.end_char),
-            long_form=cleaned.raw[long_raw[0]:long_raw[1]],
-            long_start=long_raw[0],
-            long_end=long_raw[1],
-        ))
-    abbreviations.sort(key=lambda a: a.start)
+            "long_form": cleaned.raw[long_raw[0]:long_raw[1]],
+            "long_start": long_raw[0],
+            "long_end": long_raw[1],
+        })
+    abbreviations.sort(key=lambda a: a["start"])
 
-    return TrialRecord(
+    return TrialRecord.model_validate(dict(
         doc_id=doc_id,
         sample_size=doc._.sample_size,
         **fields,
@@ -108,4 +106,4 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
         metadata=cleaned.metadata,
         entities=entities,
         abbreviations=abbreviations,
-    )
+    ))
