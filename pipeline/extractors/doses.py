@@ -495,8 +495,9 @@ def _is_not_dose_after(text: str, end: int) -> bool:
 
 @lru_cache(maxsize=None)
 def _ending_veto() -> regex.Pattern:
-    """A NOT_DOSE_BEFORE match that ends the text searched."""
-    return regex.compile(rf"(?:{_any_of('NOT_DOSE_BEFORE').pattern})\Z", regex.V1 | regex.IGNORECASE)
+    """A NOT_DOSE_BEFORE match that ends the text searched. Searched backwards ("(?r)"), from the end
+    where it must be: forwards, the engine would try the rules at every position (4 times slower)."""
+    return regex.compile(rf"(?r)(?:{_any_of('NOT_DOSE_BEFORE').pattern})\Z", regex.V1 | regex.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
