@@ -1446,3 +1446,17 @@ def test_named_groups_and_their_parts(text, expected, expected_total):
 def test_a_bracket_breaking_down_a_count_that_completed(text, expected, expected_total):
     assert found(text) == expected
     assert total(text) == expected_total
+
+
+# "(n = 40/41)": the n of two groups written with a slash, groups of like size; a slash between
+# sizes far apart is a part of a whole ("(n = 9/20)"), and so is a slash inside the bracket.
+@pytest.mark.parametrize("text,expected_values,expected_total", [
+    ("Adults were randomized to tai chi or stretching (n = 33/35).", [33, 35], 68),
+    ("A total of 61 children were allocated to zinc or placebo (n=30/31).", [61, 30, 31], 61),
+    # negatives
+    ("Pain improved in the drug group (n = 9/20).", [9], 9),
+    ("Women were randomized to two regimens (n = 40/41 completed).", [40], 40),
+])
+def test_two_groups_ns_written_with_a_slash(text, expected_values, expected_total):
+    assert [value for value, _ in found(text)] == expected_values
+    assert total(text) == expected_total

@@ -77,6 +77,8 @@ N_EQUALS = regex.compile(
     regex.V1,
 )
 
+SECOND_GROUP_N = regex.compile(r"\G ?/ ?(?P<number>\d{1,5})(?= ?\))")
+
 # The marker that stands for the count in the clause the role rules read.
 MARK = "§"
 
@@ -611,6 +613,15 @@ def find_candidates(text: str) -> list[Candidate]:
         found.append(Candidate(match.start(), match.end(), match.start("number"), match.end(),
                                 match.end(), value, "n_equals",
                                 share=PERCENT_AFTER.match(text, match.end()) is not None))
+        # "(n = 40/41)": the n of two groups, the second after a slash, closing the bracket;
+        # groups of a trial are of like size, and "(n = 9/20)" is a part of a whole.
+        second = SECOND_GROUP_N.match(text, match.end())
+        if second is not None and value:
+            other = int(second.group("number"))
+            if 2 * max(value, other) <= 3 * min(value, other):  # at most half as large again
+                taken.add(second.start("number"))
+                found.append(Candidate(second.start("number"), second.end("number"), second.start("number"),
+                                       second.end("number"), second.end("number"), other, "n_equals"))
     for match in _numbers(text):
         if match.start() in taken:
             continue
