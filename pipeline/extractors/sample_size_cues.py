@@ -77,6 +77,7 @@ N_EQUALS = regex.compile(
     regex.V1,
 )
 
+# The n of a second group after a slash, right before the bracket closes: "(n = 40/41)".
 SECOND_GROUP_N = regex.compile(r"\G ?/ ?(?P<number>\d{1,5})(?= ?\))")
 
 # The marker that stands for the count in the clause the role rules read.
@@ -978,23 +979,30 @@ EACH_BEFORE_N = regex.compile(
     r"\b(?:each|per group|per arm)[,:]? ?$|\beach (?:[\w-]+ )?(?:group|arm|cohort) ?[(,] ?$", regex.I)
 
 
+# The verbs by which a group as the subject states its size.
+GROUP_SIZE_VERB = r"(?:comprised|consisted of|was composed of|was made up of|included|contained|numbered)"
 # "Each group comprised 106 women", "each arm consisted of 30 patients": every group is the
 # subject, and the count after its verb is each group's.
 EACH_GROUP_SUBJECT_BEFORE = regex.compile(
-    r"\b(?:each|every) (?:[\w-]+ )?(?:group|arm|cohort) (?:comprised|consisted of|was composed of|was made up of|included|contained|numbered)\s?$",
-    regex.I)
+    rf"\b(?:each|every) (?:[\w-]+ )?(?:group|arm|cohort) {GROUP_SIZE_VERB}\s?$", regex.I)
 
 
 # "Group C had 40 children", "the exercise arm comprised 52 women": one named group as the
 # subject, so the count after its verb is that group's ("the study group" is the whole).
 NAMED_GROUP_SUBJECT_BEFORE = regex.compile(
     r"(?:\b(?i:group|arm|cohort) [A-Z0-9][A-Za-z0-9-]{0,3}|\b(?!(?:study|whole|entire|total|same|trial|each|every)\b)[a-z][\w-]* (?:group|arm))"
-    r" (?:had|comprised|consisted of|was composed of|was made up of|included|contained|numbered)\s?$")
+    rf" (?:had|{GROUP_SIZE_VERB})\s?$")
+
+
+def open_bracket_before(text: str, position: int, floor: int) -> int | None:
+    """Where the bracket still open at ``position`` opened, if within 60 characters and not
+    before ``floor``."""
+    opening = text.rfind("(", max(floor, position - 60), position)
+    return opening if opening >= 0 and ")" not in text[opening:position] else None
 
 
 def inside_brackets(text: str, position: int, floor: int) -> bool:
-    opening = text.rfind("(", max(floor, position - 60), position)
-    return opening >= 0 and ")" not in text[opening:position]
+    return open_bracket_before(text, position, floor) is not None
 
 
 def sentence_index(sentences, position):

@@ -66,16 +66,17 @@ from .sample_size_cues import (
     inside_brackets,
     is_denominator,
     is_no_count,
+    is_other_unit,
+    is_procedure_unit,
     names_clusters,
     noun_phrase,
     number_pattern,
-    is_other_unit,
-    is_procedure_unit,
+    open_bracket_before,
     other_units,
-    procedure_units,
     outcome_before,
     output_role,
     participant_nouns,
+    procedure_units,
     read_role,
     reports_result,
     sentence_index,
@@ -649,8 +650,8 @@ def _breakdown_of_a_count(text: str, candidates: list[Candidate], i: int, floor:
     patients (7 men, 4 women)", "Thirty South Asian (15 women)"): then it is no mention; after a
     group not counted ("undergraduates (66 women, 68 men)") it is (GOLD.md "Decisions")."""
     cand = candidates[i]
-    opening = text.rfind("(", max(floor, cand.start - 60), cand.start)
-    if opening < 0 or ")" in text[opening:cand.start]:
+    opening = open_bracket_before(text, cand.start, floor)
+    if opening is None:
         return False
     for other in reversed(candidates[max(0, i - NEIGHBOURS): i]):
         # The counted group is in the same sentence ("... responded well. Students (48 women").
@@ -662,8 +663,8 @@ def _breakdown_of_a_count(text: str, candidates: list[Candidate], i: int, floor:
 def _in_breakdown_of_kept_count(text: str, kept: list[Candidate], n_start: int, floor: int) -> bool:
     """Whether an n stands in the bracket that opens right after a count of people kept in the
     same sentence ("120 adults (n = 58, exercise; n = 62, usual care)")."""
-    opening = text.rfind("(", max(floor, n_start - 60), n_start)
-    if opening < 0 or ")" in text[opening:n_start]:
+    opening = open_bracket_before(text, n_start, floor)
+    if opening is None:
         return False
     counted = next((c for c in reversed(kept) if c.start < opening), None)
     return counted is not None and counted.kind == "noun" and counted.start >= floor and \
@@ -877,9 +878,10 @@ def _add_parallel(text, candidates, kept, sentences):
             continue
         # The group after the number first: it rules out most numbers at once.
         with_group = PARALLEL_WITH.match(text, cand.num_end) is not None
+        in_group = PARALLEL_AFTER.match(text, cand.num_end) is not None
         verb = SAME_VERB_AFTER.match(text, cand.num_end)
         s_start, _ = enclosing(sentences, cand.start)
-        if not with_group and verb is None and not PARALLEL_AFTER.match(text, cand.num_end) and not (
+        if not with_group and not in_group and verb is None and not (
                 PARALLEL_TO_TREATMENT.match(text, cand.num_end) and RANDOMIZATION_WORD.search(text, s_start, cand.start)):
             continue
         if not PARALLEL.search(text[max(s_start, cand.start - 12): cand.start]):
@@ -888,7 +890,7 @@ def _add_parallel(text, candidates, kept, sentences):
         if at < 0 or starts[at] < s_start:
             continue
         previous = by_start[starts[at]]
-        if verb is not None and not with_group and not PARALLEL_AFTER.match(text, cand.num_end):
+        if verb is not None and not with_group and not in_group:
             # "41 patients underwent stapling and 39 underwent excision": the same verb again
             # makes a second group beside the first, and both are groups of the study.
             previous_verb = SAME_VERB_AFTER.match(text, previous.np_end)
@@ -908,8 +910,7 @@ def _add_parallel(text, candidates, kept, sentences):
             cand.role = "arm" if previous.role in ("enrolled", "randomized", "eligible", "planned") else previous.role
             # "642 patients were enrolled in intervention hospitals and 598 in control
             # hospitals": the count before was placed in a group too, so both are the groups'.
-            if previous.role == "enrolled" and PLACED_BY_ITS_VERB.match(text, previous.np_end) and \
-                    PARALLEL_AFTER.match(text, cand.num_end):
+            if in_group and previous.role == "enrolled" and PLACED_BY_ITS_VERB.match(text, previous.np_end):
                 previous.role = "arm"
         # "... and eight in the conservative group were lost to follow-up": its own verb.
         s_end = enclosing(sentences, cand.start)[1]
