@@ -67,14 +67,30 @@ class Found:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+# Where spaCy keeps a span's extension value: doc.user_data under ("._.", name, start_char,
+# end_char), which is all that ``span._.name`` reads and writes for an extension registered with a
+# default. Every "span._" builds an accessor object and goes through three Python calls, for each
+# mention written and read; the functions here use the key itself. (So, as through "span._", two
+# spans with the same characters share one value.)
+_EXTENSION = "._."
+
+
+def span_extension(doc: Doc, name: str, start_char: int, end_char: int) -> Any:
+    """``span._.<name>`` of the span of ``doc`` over [start_char, end_char), for an extension
+    registered with ``default=None`` (trialfacts, identifier, lexicon_source)."""
+    return doc.user_data.get((_EXTENSION, name, start_char, end_char))
+
+
 def write_spans(doc: Doc, key: str, found: list[Found]) -> None:
     """Store mentions on the doc in reading order, replacing any earlier run's."""
     spans = []
+    user_data = doc.user_data
     for item in sorted(found, key=lambda f: (f.start, f.end)):
         span = doc.char_span(item.start, item.end, label=item.label, alignment_mode="expand")
         if span is None:  # only whitespace was matched; nothing to anchor
             continue
-        span._.trialfacts = {"start": item.start, "end": item.end, **item.values}
+        # span._.trialfacts = payload
+        user_data[(_EXTENSION, "trialfacts", span.start_char, span.end_char)] = {"start": item.start, "end": item.end, **item.values}
         spans.append(span)
     doc.spans[key] = spans
 
@@ -83,5 +99,6 @@ def read_spans(doc: Doc, key: str) -> list[dict[str, Any]]:
     """The payloads written by write_spans, each with its exact start/end."""
     if key not in doc.spans:
         return []
-    # One "span._" accessor per span (each builds an object): the walrus keeps the payload read.
-    return [dict(payload) for span in doc.spans[key] if (payload := span._.trialfacts)]
+    user_data = doc.user_data
+    return [dict(payload) for span in doc.spans[key]
+            if (payload := user_data.get((_EXTENSION, "trialfacts", span.start_char, span.end_char)))]

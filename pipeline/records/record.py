@@ -13,6 +13,7 @@ from ..nlp.spans import (
     ROUTES,
     SAMPLE_SIZES,
     read_spans,
+    span_extension,
 )
 from ..reading.clean import CleanText
 from .describe import describe_interval, format_number
@@ -71,12 +72,12 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
 
     entities = []
     for span in doc.spans.get(ENTITIES, []):
-        extensions = span._  # each "span._" builds an accessor object: one for both attributes
+        start, end = span.start_char, span.end_char
         entities.append({
-            **_raw_span(cleaned, span.start_char, span.end_char),
+            **_raw_span(cleaned, start, end),
             "label": span.label_,
-            "identifier": extensions.identifier,
-            "source": extensions.lexicon_source,
+            "identifier": span_extension(doc, "identifier", start, end),
+            "source": span_extension(doc, "lexicon_source", start, end),
         })
     for span in doc.ents:  # a scispaCy model's entities, where one is installed
         entities.append({**_raw_span(cleaned, span.start_char, span.end_char),
@@ -85,7 +86,7 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
 
     abbreviations = []
     for short in getattr(doc._, "abbreviations", []) or []:
-        long_form = short._.long_form
+        long_form = span_extension(doc, "long_form", short.start_char, short.end_char)
         if long_form is None or not hasattr(long_form, "start_char"):
             continue
         long_raw = cleaned.to_raw(long_form.start_char, long_form.end_char)
