@@ -23,6 +23,7 @@ import regex
 
 from ..records.models import Metadata
 from ..resources import (
+    Rule,
     fold_for_literals,
     load_mapping,
     load_rules,
@@ -199,12 +200,30 @@ STRUCTURE_START = regex.compile(
 )
 
 
+def whitespace_runs(chunk: str) -> list[tuple[int, int]]:
+    """(start, end) of each WHITESPACE_RUN match in ``chunk``."""
+    # The common chunk is ASCII with no other whitespace than single spaces and line breaks; its
+    # runs are then the stretches of spaces and line breaks around each line break, which a few
+    # substring searches find. Scanning for WHITESPACE_RUN costs some 10 ns a character.
+    if not chunk.isascii() or "  " in chunk or any(char in chunk for char in "\t\v\f\r"):
+        return [run.span() for run in WHITESPACE_RUN.finditer(chunk)]
+    runs = []
+    end = 0
+    while (start := chunk.find("\n", end)) >= 0:
+        if start > 0 and chunk[start - 1] == " ":
+            start -= 1
+        end = start + 1
+        while end < len(chunk) and chunk[end] in " \n":
+            end += 1
+        runs.append((start, end))
+    return runs
+
+
 def whitespace_edits(chunk: str) -> list[tuple[int, int, str]]:
     """(start, end, replacement) that make each whitespace run of ``chunk`` one space, or one
     line break where the break is structure (see above). A blank line is left as written."""
     edits = []
-    for run in WHITESPACE_RUN.finditer(chunk):
-        start, end = run.span()
+    for start, end in whitespace_runs(chunk):
         breaks = len(LINE_BREAK.findall(chunk, start, end))
         if breaks >= 2:
             continue  # a paragraph break
@@ -291,6 +310,13 @@ def may_hold_long_run(chunk: str) -> bool:
     regular expression, which then runs only on the rare chunk with a long piece."""
     if len(chunk) < LONG_RUN_LENGTH:
         return False
+    # A piece of LONG_RUN_LENGTH characters covers a whole block of half that length starting at a
+    # multiple of it; where every such block holds a space or a line break (as in any prose), no
+    # piece is that long, which a few substring searches show without splitting the chunk.
+    block = LONG_RUN_LENGTH // 2
+    if all(chunk.find(" ", at, at + block) >= 0 or chunk.find("\n", at, at + block) >= 0
+           for at in range(0, len(chunk) - block + 1, block)):
+        return False
     return max(map(len, chunk.replace("\n", " ").split(" "))) >= LONG_RUN_LENGTH
 
 
@@ -300,17 +326,25 @@ class Cleaner:
     def __init__(self):
         self._folds = _folds()
         rules = load_rules("page_chrome.jsonl")
-        self._drop_line = [r.compiled() for r in rules if r.label == "DROP_LINE"]
+        self._drop_line = _fullmatch_any([r for r in rules if r.label == "DROP_LINE"])
         self._drop_block = [r.compiled() for r in rules if r.label == "DROP_BLOCK"]
         self._drop_rest = [r.compiled() for r in rules if r.label == "DROP_REST"]
         self._citation = [r.compiled() for r in rules if r.label == "CITATION"]
-        self._dropped_lines = self._drop_line + self._citation  # lines dropped alone
-        self._registrations = [(r.id, r.compiled(), required_literals(r.pattern)) for r in load_rules("registrations.jsonl")]
+        # Each registration rule's literals, as its prefilter compares them: as written, with the
+        # page itself, for a case-sensitive rule ("NCT" is on few pages, "nct" on most: "function"),
+        # case-folded, with the folded page, for the others.
+        self._registrations = []
+        for r in load_rules("registrations.jsonl"):
+            sensitive = r.case == "sensitive" and required_literals(r.pattern, case_sensitive=True) is not None
+            literals = required_literals(r.pattern, case_sensitive=sensitive)
+            self._registrations.append((r.id, r.compiled(), literals, sensitive))
         # The literals of all registration rules together: each is looked for in a page once,
         # not once per rule that needs it.
-        self._registration_literals = sorted({
-            literal for _, _, literals in self._registrations if literals is not None for literal in literals
-        })
+        self._registration_literals = {
+            sensitive: sorted({literal for _, _, literals, same in self._registrations
+                               if same == sensitive and literals is not None for literal in literals})
+            for sensitive in (True, False)
+        }
         self._doi = regex.compile(r"\bdoi:?\s*(10\.\d{4,9}/[^\s\"<>]+?)(?=[.,;]?(?:\s|$))", regex.I)
         self._pmid = regex.compile(r"\bPMID:?\s*(\d{1,9})\b")
         self._year = regex.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
@@ -319,9 +353,12 @@ class Cleaner:
         source_map = html_to_text(raw) if looks_like_html(raw) else None
         source = source_map.text if source_map is not None else raw
         lines = self._lines(source)
-        metadata = self._metadata(source, lines)
+        # The citation matches of each line: read for the metadata, and the line is dropped.
+        citations = [[found for pattern in self._citation if (found := pattern.fullmatch(content))]
+                     for _, _, content in lines]
+        metadata = self._metadata(source, lines, citations)
         builder = _Builder()
-        for start, end in self._kept_ranges(lines):
+        for start, end in self._kept_ranges(lines, citations):
             self._fold_into(builder, source, start, end)
         text = "".join(builder.parts)
         if not builder.segments:
@@ -338,10 +375,10 @@ class Cleaner:
             pos += len(line)
         return lines
 
-    def _kept_ranges(self, lines):
+    def _kept_ranges(self, lines, citations):
         kept = []
         skipping_block = False
-        for start, end, content in lines:
+        for (start, end, content), cited in zip(lines, citations):
             if skipping_block:
                 # A dropped heading's block runs to the first blank line after some content.
                 if content:
@@ -355,7 +392,7 @@ class Cleaner:
             if any(p.fullmatch(content) for p in self._drop_block):
                 skipping_block = True
                 continue
-            if any(p.fullmatch(content) for p in self._dropped_lines):
+            if cited or any(p.fullmatch(content) for p in self._drop_line):
                 continue
             if kept and kept[-1][1] == start:
                 kept[-1] = (kept[-1][0], end)
@@ -395,12 +432,11 @@ class Cleaner:
             pos = start + e_end
         builder.add(raw[pos:end], pos, end - pos)
 
-    def _metadata(self, raw: str, lines) -> Metadata:
+    def _metadata(self, raw: str, lines, citations) -> Metadata:
         meta = Metadata()
-        for _, _, content in lines:
-            for pattern in self._citation:
-                found = pattern.fullmatch(content)
-                if found and meta.journal is None:
+        for matches in citations:
+            for found in matches:
+                if meta.journal is None:
                     groups = found.groupdict()
                     meta.journal = groups.get("journal")
                     if groups.get("year"):
@@ -419,10 +455,13 @@ class Cleaner:
                         meta.year = int(year.group())
                         break
         seen = []
-        folded = fold_for_literals(raw)  # most pages name no registry: see resources.required_literals
-        present = {literal for literal in self._registration_literals if literal in folded}
-        for registry, pattern, literals in self._registrations:
-            if literals is not None and literals.isdisjoint(present):  # resources.could_match, for each rule
+        # Most pages name no registry: see resources.required_literals.
+        present = {True: {literal for literal in self._registration_literals[True] if literal in raw}}
+        if self._registration_literals[False]:
+            folded = fold_for_literals(raw)
+            present[False] = {literal for literal in self._registration_literals[False] if literal in folded}
+        for registry, pattern, literals, sensitive in self._registrations:
+            if literals is not None and literals.isdisjoint(present[sensitive]):  # resources.could_match, for each rule
                 continue
             for found in pattern.finditer(raw):
                 number = found.groupdict().get("number")
@@ -431,6 +470,23 @@ class Cleaner:
                     seen.append(identifier)
         meta.registrations = seen
         return meta
+
+
+def _fullmatch_any(rules) -> list[regex.Pattern]:
+    """Patterns that fullmatch a line where one of ``rules`` does. Rules of a case mode without
+    groups or inline flags are joined as one alternation: one call per line instead of one per
+    rule (a page is a line or two, so the calls were most of the cost)."""
+    joinable = regex.compile(r"\(\?[^:=!<]")  # an inline flag or a named group
+    patterns, joined = [], {}
+    for rule in rules:
+        compiled = rule.compiled()
+        if compiled.groups or joinable.search(rule.pattern):
+            patterns.append(compiled)
+        else:
+            joined.setdefault(rule.case, []).append(f"(?:{rule.pattern})")
+    for case, alternatives in joined.items():
+        patterns.append(Rule(label="", pattern="|".join(alternatives), case=case).compiled())
+    return patterns
 
 
 def _first_line(text: str) -> str | None:
