@@ -56,9 +56,14 @@ class CleanText:
     # that text to the raw file.
     source_map: "CleanText | None" = None
     _starts: list[int] = field(default_factory=list, repr=False)
+    # Where the whole text is one linear segment of the raw file (almost every abstract: cleaning
+    # changed nothing, or cut only chrome before it), what to add to a clean offset for the raw one.
+    _shift: int | None = field(default=None, repr=False)
 
     def __post_init__(self):
         self._starts = [s.clean_start for s in self.segments]
+        if len(self.segments) == 1 and self.segments[0].linear and self.source_map is None:
+            self._shift = self.segments[0].raw_start - self.segments[0].clean_start
 
     @property
     def html(self) -> bool:
@@ -68,6 +73,8 @@ class CleanText:
         """Raw offsets of the clean span [start, end); end exclusive, end > start."""
         # Called for every mention and entity of a record, so the segment look-ups and the
         # linear tests (Segment.linear) are written out rather than called.
+        if self._shift is not None:
+            return start + self._shift, end + self._shift
         segments, starts = self.segments, self._starts
         first = segments[bisect.bisect_right(starts, start) - 1]
         last = segments[bisect.bisect_right(starts, end - 1) - 1]

@@ -71,10 +71,14 @@ def doc_to_record(doc: Doc, cleaned: CleanText, doc_id: str, source: str | None 
     fields["effects"] = _EFFECTS.validate_python(fields["effects"])  # before the record: the warnings read them
 
     entities = []
-    for span in doc.spans.get(ENTITIES, []):
+    raw, to_raw = cleaned.raw, cleaned.to_raw
+    for span in doc.spans.get(ENTITIES, []):  # a dozen a document: _raw_span written out
         start, end = span.start_char, span.end_char
+        raw_start, raw_end = to_raw(start, end)
         entities.append({
-            **_raw_span(cleaned, start, end),
+            "text": raw[raw_start:raw_end],
+            "start": raw_start,
+            "end": raw_end,
             "label": span.label_,
             "identifier": span_extension(doc, "identifier", start, end),
             "source": span_extension(doc, "lexicon_source", start, end),
