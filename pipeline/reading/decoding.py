@@ -76,10 +76,15 @@ def read_raw(path: Path) -> str:
 
 # C0 controls other than the whitespace ones (\t \n \v \f \r): text does not hold them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
 def control_character_share(text: str) -> float:
     sample = text[:65536]
     if not sample:
         return 0.0
-    return len(CONTROL_CHARACTERS.findall(sample)) / len(sample)
+    # Counted in the UTF-8 bytes, where each of these characters is its one byte and every other
+    # character's bytes are 0x80 and above (a lone surrogate too, with surrogatepass): deleting
+    # them with bytes.translate is several times faster than finding them with a pattern.
+    encoded = sample.encode("utf-8", "surrogatepass")
+    return (len(encoded) - len(encoded.translate(None, CONTROL_BYTES))) / len(sample)

@@ -58,7 +58,10 @@ class Outcome:
 
     @classmethod
     def of(cls, record: TrialRecord | ErrorRecord) -> Outcome:
-        return cls(record.model_dump_json(), record.doc_id, record.source, getattr(record, "error", None), record)
+        # (isinstance, not getattr with a default: a pydantic model answers a missing attribute
+        # by building an AttributeError and its message)
+        error = record.error if isinstance(record, ErrorRecord) else None
+        return cls(record.model_dump_json(), record.doc_id, record.source, error, record)
 
     @property
     def failed(self) -> bool:
