@@ -370,7 +370,7 @@ class Cleaner:
         text = "".join(builder.parts)
         if not builder.segments:
             builder.segments.append(Segment(0, 0, 0, 0))
-        metadata.title = metadata.title or _first_line(text)
+        metadata = Metadata.model_construct(title=_first_line(text), **metadata)
         return CleanText(raw, text, builder.segments, metadata, source_map)
 
     @staticmethod
@@ -439,27 +439,30 @@ class Cleaner:
             pos = start + e_end
         builder.add(raw[pos:end], pos, end - pos)
 
-    def _metadata(self, raw: str, lines, citations) -> Metadata:
-        meta = Metadata()
+    def _metadata(self, raw: str, lines, citations) -> dict:
+        """The metadata fields the page shows (all but the title). Gathered as plain values and
+        put in the model at once (Metadata.model_construct: the values are of the fields' types
+        already), not by one pydantic assignment each."""
+        meta = {}
         for matches in citations:
             for found in matches:
-                if meta.journal is None:
+                if meta.get("journal") is None:
                     groups = found.groupdict()
-                    meta.journal = groups.get("journal")
+                    meta["journal"] = groups.get("journal")
                     if groups.get("year"):
-                        meta.year = int(groups["year"])
+                        meta["year"] = int(groups["year"])
         doi = self._doi.search(raw)
         if doi:
-            meta.doi = doi.group(1)
+            meta["doi"] = doi.group(1)
         pmid = self._pmid.search(raw)
         if pmid:
-            meta.pmid = pmid.group(1)
-        if meta.year is None:
+            meta["pmid"] = pmid.group(1)
+        if meta.get("year") is None:
             for _, _, content in lines:
                 if content.lower().startswith(("publication date", "published", "epub")):
                     year = self._year.search(content)
                     if year:
-                        meta.year = int(year.group())
+                        meta["year"] = int(year.group())
                         break
         seen = []
         # Most pages name no registry: see resources.required_literals.
@@ -475,7 +478,7 @@ class Cleaner:
                 identifier = f"{registry} {number}" if number else found.group().strip()
                 if identifier not in seen:
                     seen.append(identifier)
-        meta.registrations = seen
+        meta["registrations"] = seen
         return meta
 
 
