@@ -223,23 +223,43 @@ STRUCTURE_START = regex.compile(
 )
 
 
+def _is_whitespace(char: str) -> bool:
+    """Whether ``char`` is \\s to the regex module: Python's whitespace but for \\x1c-\\x1f."""
+    return char.isspace() and not "\x1c" <= char <= "\x1f"
+
+
+# Above this many characters outside ASCII, a chunk's runs are found by the pattern.
+NON_ASCII_CHARACTERS_READ = 200
+
+
 def whitespace_runs(chunk: str) -> list[tuple[int, int]]:
-    """(start, end) of each WHITESPACE_RUN match in ``chunk``."""
-    # The common chunk is ASCII with no other whitespace than single spaces and line breaks; its
-    # runs are then the stretches of spaces and line breaks around each line break, which a few
-    # substring searches find. Scanning for WHITESPACE_RUN costs some 10 ns a character.
-    if not chunk.isascii() or "  " in chunk or any(char in chunk for char in "\t\v\f\r"):
+    """(start, end) of each WHITESPACE_RUN match in ``chunk``: each stretch of whitespace longer
+    than one character, or of one that is not a space."""
+    # Scanning for WHITESPACE_RUN costs some 10 ns a character. Each such stretch holds a
+    # whitespace character other than a space, or two spaces, and those few places are found by
+    # substring searches (outside ASCII, by reading the characters of the stretches there); each
+    # is then widened to its whole stretch.
+    runs = non_ascii_runs(chunk)
+    if sum(end - start for start, end in runs) > NON_ASCII_CHARACTERS_READ:
         return [run.span() for run in WHITESPACE_RUN.finditer(chunk)]
-    runs = []
+    places = [at for start, end in runs for at in range(start, end) if _is_whitespace(chunk[at])]
+    for needle in ("\n", "  ", "\t", "\r", "\v", "\f"):
+        at = chunk.find(needle)
+        while at >= 0:
+            places.append(at)
+            at = chunk.find(needle, at + 1)
+    found = []
     end = 0
-    while (start := chunk.find("\n", end)) >= 0:
-        if start > 0 and chunk[start - 1] == " ":
+    for place in sorted(places):
+        if place < end:
+            continue  # in the stretch just found
+        start, end = place, place + 1
+        while start > 0 and _is_whitespace(chunk[start - 1]):
             start -= 1
-        end = start + 1
-        while end < len(chunk) and chunk[end] in " \n":
+        while end < len(chunk) and _is_whitespace(chunk[end]):
             end += 1
-        runs.append((start, end))
-    return runs
+        found.append((start, end))
+    return found
 
 
 def whitespace_edits(chunk: str) -> list[tuple[int, int, str]]:
