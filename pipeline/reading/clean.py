@@ -228,8 +228,10 @@ def _is_whitespace(char: str) -> bool:
     return char.isspace() and not "\x1c" <= char <= "\x1f"
 
 
-# Above this many characters outside ASCII, a chunk's runs are found by the pattern.
+# Above this many characters outside ASCII, or places to widen, a chunk's runs are found by the
+# pattern (text dense with whitespace: a Python loop per place would cost more than the scan).
 NON_ASCII_CHARACTERS_READ = 200
+WHITESPACE_PLACES_READ = 200
 
 
 def whitespace_runs(chunk: str) -> list[tuple[int, int]]:
@@ -246,6 +248,8 @@ def whitespace_runs(chunk: str) -> list[tuple[int, int]]:
     for needle in ("\n", "  ", "\t", "\r", "\v", "\f"):
         at = chunk.find(needle)
         while at >= 0:
+            if len(places) == WHITESPACE_PLACES_READ:
+                return [run.span() for run in WHITESPACE_RUN.finditer(chunk)]
             places.append(at)
             at = chunk.find(needle, at + 1)
     found = []
