@@ -333,6 +333,20 @@ def _is_subsequence(short: str, long: str) -> bool:
     return True
 
 
+def _filter_triples(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
+    """spacy.util.filter_spans on (start, end, entry) triples: longest first (the earlier of two
+    as long), dropping any that overlaps one kept; the result in text order."""
+    kept = []
+    seen_tokens: set[int] = set()
+    for candidate in sorted(candidates, key=lambda c: (c[1] - c[0], -c[0]), reverse=True):
+        start, end, _ = candidate
+        if start not in seen_tokens and end - 1 not in seen_tokens:
+            kept.append(candidate)
+            seen_tokens.update(range(start, end))
+    kept.sort(key=lambda c: c[0])
+    return kept
+
+
 class LexiconMatcher:
     """Finds lexicon terms in a Doc and writes them to ``doc.spans[spans_key]``."""
 
@@ -376,18 +390,18 @@ class LexiconMatcher:
         # space stands between them: a term may neither end at i nor start at i+1 ("IL-2" in
         # "IL-2R" under a fine tokenizer). Asked only of the few tokens where a term could start
         # or end, whose own key is never empty, so only the neighbour's key is read.
-        candidates: list[Span] = []
-        entry_at: dict[int, Entry] = {}  # a candidate's entry, by its first token
+        candidates: list[tuple[int, int, Entry]] = []  # (start, end, entry)
         # The tokens that can start a term: their key begins a term, and they do not go on a word.
         starts_of_terms = [
             start
             for start in compress(range(n), table.may_start)
             if not (start > 0 and not spaces[start - 1] and token_keys[start - 1])
         ]
+        max_tokens = self.max_tokens
         for start in starts_of_terms:
             key = token_keys[start]
-            best: Optional[tuple[int, Entry]] = None
-            for end in range(start, min(n, start + self.max_tokens)):
+            best: Optional[tuple[int, int, Entry]] = None
+            for end in range(start, min(n, start + max_tokens)):
                 if end > start:
                     token_key = token_keys[end]
                     if not token_key:
@@ -407,16 +421,17 @@ class LexiconMatcher:
                 case_parts = [run for i in range(start, end + 1) for run in token_runs[i]]
                 for entry in found:
                     if entry.label in labels and entry.accepts(case_parts):
-                        best = (end + 1, entry)
+                        best = (start, end + 1, entry)
                         break
             if best is not None:
-                end, entry = best
-                candidates.append(Span(doc, start, end, label=entry.label, kb_id=entry.identifier or ""))
-                entry_at[start] = entry
-        spans = filter_spans(candidates)
-        # The extension attributes are set on the spans kept only: each write costs more than the Span.
-        for span in spans:
-            entry = entry_at[span.start]
+                candidates.append(best)
+        # Spans are made for the candidates kept only, with their label and identifier as ids:
+        # given as strings, Span's own conversion costs more than the rest of the Span.
+        strings = doc.vocab.strings
+        spans = []
+        for start, end, entry in _filter_triples(candidates):
+            span = Span(doc, start, end, label=strings.add(entry.label), kb_id=strings.add(entry.identifier or ""))
+            spans.append(span)
             extensions = span._  # each "span._" builds an accessor object: one for both attributes
             extensions.identifier = entry.identifier
             extensions.lexicon_source = entry.source
