@@ -236,6 +236,9 @@ class _TokenInfo(NamedTuple):
     runs: tuple[str, ...]  # term_runs(text)
     key: str  # term_key(text); empty exactly where the token has no letter or digit
     may_start: bool  # the key is a term of the lexicon, or the first runs of one
+    #: the lexicon's entries for the key alone (None if it is no term): looked up once per token
+    #: text, not once per occurrence (the lexicon is a large dict, slow to reach into)
+    entries: Optional[tuple[Entry, ...]]
     #: a token without letters or digits that no term runs across (whitespace, sentence
     #: punctuation, a bracket); the other such tokens are joiners: "CD34 + cells", "stem / stromal"
     breaks_term: bool
@@ -266,7 +269,8 @@ class _TokenCache:
         key = " ".join(runs).lower()
         may_start = bool(key) and (key in self.lexicon.prefixes or key in self.lexicon.entries)
         breaks_term = not key and _breaks_term(text)
-        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, breaks_term)
+        entries = self.lexicon.entries.get(key) if key else None
+        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, entries, breaks_term)
         return info
 
 
@@ -285,6 +289,7 @@ class _TokenTable:
     runs: Sequence[tuple[str, ...]]
     keys: Sequence[str]
     may_start: Sequence[bool]
+    entries: Sequence[Optional[tuple[Entry, ...]]]
     breaks_term: Sequence[bool]
     starts: Sequence[int]
     spaces: Sequence[int]  # 1 where whitespace follows the token
@@ -292,12 +297,12 @@ class _TokenTable:
 
 def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
-        return _TokenTable(doc_text(doc), (), (), (), (), (), (), ())
+        return _TokenTable(doc_text(doc), (), (), (), (), (), (), (), ())
     table = doc.to_array([ORTH, IDX, SPACY])
     infos = cache.lookup(table[:, 0].tolist(), doc.vocab.strings)
-    texts, runs, keys, may_start, breaks_term = zip(*infos)
+    texts, runs, keys, may_start, entries, breaks_term = zip(*infos)
     return _TokenTable(
-        doc_text(doc), texts, runs, keys, may_start, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
+        doc_text(doc), texts, runs, keys, may_start, entries, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
     )
 
 
@@ -331,6 +336,17 @@ def _is_subsequence(short: str, long: str) -> bool:
         if position == 0:
             return False
     return True
+
+
+def _entity_span(doc: Doc, start: int, end: int, entry: Entry) -> Span:
+    strings = doc.vocab.strings
+    # Label and identifier handed over as string ids: given as strings, Span's own conversion
+    # costs more than the rest of the Span.
+    span = Span(doc, start, end, label=strings.add(entry.label), kb_id=strings.add(entry.identifier or ""))
+    extensions = span._  # each "span._" builds an accessor object: one for both attributes
+    extensions.identifier = entry.identifier
+    extensions.lexicon_source = entry.source
+    return span
 
 
 def _filter_triples(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
@@ -385,7 +401,7 @@ class LexiconMatcher:
         n = len(doc)
         table = _token_table(doc, self._tokens)
         doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
-        token_runs, token_keys, breaks_term = table.runs, table.keys, table.breaks_term
+        token_runs, token_keys, token_entries, breaks_term = table.runs, table.keys, table.entries, table.breaks_term
         # Token i is glued to token i+1 where both have letters or digits (a non-empty key) and no
         # space stands between them: a term may neither end at i nor start at i+1 ("IL-2" in
         # "IL-2R" under a fine tokenizer). Asked only of the few tokens where a term could start
@@ -402,17 +418,19 @@ class LexiconMatcher:
             key = token_keys[start]
             best: Optional[tuple[int, int, Entry]] = None
             for end in range(start, min(n, start + max_tokens)):
-                if end > start:
+                if end == start:
+                    found = token_entries[start]  # else a prefix: may_start
+                else:
                     token_key = token_keys[end]
                     if not token_key:
                         if breaks_term[end]:
                             break
                         continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
                     key = f"{key} {token_key}"
-                found = entries.get(key)
-                if not found:
-                    if key not in prefixes:
+                    found = entries.get(key)
+                    if not found and key not in prefixes:
                         break  # no term goes on this way
+                if not found:
                     continue
                 if end + 1 < n and not spaces[end] and token_keys[end + 1]:
                     continue  # glued to the next token
@@ -427,23 +445,17 @@ class LexiconMatcher:
                 candidates.append(best)
         # Spans are made for the candidates kept only, with their label and identifier as ids:
         # given as strings, Span's own conversion costs more than the rest of the Span.
-        strings = doc.vocab.strings
-        spans = []
-        for start, end, entry in _filter_triples(candidates):
-            span = Span(doc, start, end, label=strings.add(entry.label), kb_id=strings.add(entry.identifier or ""))
-            spans.append(span)
-            extensions = span._  # each "span._" builds an accessor object: one for both attributes
-            extensions.identifier = entry.identifier
-            extensions.lexicon_source = entry.source
+        kept = _filter_triples(candidates)
+        spans = [_entity_span(doc, start, end, entry) for start, end, entry in kept]
         # filter_spans returns its spans in text order; they need filtering and ordering again
         # only where abbreviation spans join them (most documents define none).
-        abbreviation_spans = self._abbreviation_spans(doc, spans, table) if self.abbreviations else []
+        abbreviation_spans = self._abbreviation_spans(doc, kept, table) if self.abbreviations else []
         if abbreviation_spans:
             spans = filter_spans(spans + abbreviation_spans)
         return spans
 
     def _abbreviation_spans(
-        self, doc: Doc, spans: list[Span], table: _TokenTable
+        self, doc: Doc, terms: list[tuple[int, int, Entry]], table: _TokenTable
     ) -> list[Span]:
         """Spans for abbreviations the document defines right after a found term.
 
@@ -458,10 +470,10 @@ class LexiconMatcher:
         """
         text, texts, starts, spaces, token_runs = table.text, table.texts, table.starts, table.spaces, table.runs
         n = len(doc)
-        covered = {i for span in spans for i in range(span.start, span.end)}
-        defined: dict[str, Span] = {}
-        for span in spans:
-            opening = span.end
+        covered = {i for start, end, _ in terms for i in range(start, end)}
+        defined: dict[str, tuple[int, int, Entry]] = {}  # the term (start, end, entry) of each abbreviation
+        for term in terms:
+            opening = term[1]
             if opening >= n or texts[opening] not in ("(", "["):
                 continue
             closing = opening + 1
@@ -481,10 +493,11 @@ class LexiconMatcher:
             key = " ".join(runs)
             if key.lower() in self.stop_keys or key in defined:
                 continue
-            long_letters = "".join(term_runs(text[span.start_char : span.end_char])).lower()
+            long_text = text[starts[term[0]] : starts[opening - 1] + len(texts[opening - 1])]
+            long_letters = "".join(term_runs(long_text)).lower()
             if letters[0].lower() != long_letters[0] or not _is_subsequence(letters.lower(), long_letters):
                 continue
-            defined[key] = span
+            defined[key] = term
         if not defined:
             return []
         longest = max(key.count(" ") + 1 for key in defined)
@@ -511,18 +524,15 @@ class LexiconMatcher:
                 ends_word = j + 1 >= n or spaces[j] or not token_runs[j + 1]
                 if token_runs[j] and ends_word:
                     key = " ".join(parts)
-                    source = defined.get(key) or (defined.get(key[:-1]) if key.endswith("s") else None)
-                    if source is not None:
-                        match = (j + 1, source)
+                    term = defined.get(key) or (defined.get(key[:-1]) if key.endswith("s") else None)
+                    if term is not None:
+                        match = (j + 1, term)
                 if spaces[j]:
                     break
             if match is None:
                 continue
-            end, source = match
-            span = Span(doc, i, end, label=source.label_, kb_id=source.kb_id_)
-            span._.identifier = source._.identifier
-            span._.lexicon_source = source._.lexicon_source
-            found.append(span)
+            end, (_, _, entry) = match
+            found.append(_entity_span(doc, i, end, entry))
             next_free = end
         return found
 
