@@ -22,7 +22,7 @@ lowercased, accents removed, joined by one space ("BM-MSCs" -> "bm mscs", "CD34+
 split into words does: "the in" never matches the caffeine synonym "thein", nor "same" "SAM-e".
 At run time, for each token that can start a term, the keys of tokens i..j are built
 incrementally and looked up in a dict, until no key starts with them (``Lexicon.prefixes``,
-a set of every key cut after each of its runs). A term starts and ends on token boundaries and never inside
+a set of every key cut after each of its runs; ``Lexicon.steps`` holds both). A term starts and ends on token boundaries and never inside
 a word (a token glued to a letter or digit of its neighbour); joiners (- / + ' .) may stand inside
 it, but no bracket, comma, semicolon or colon; the longest match wins and spans never overlap. So
 the result is the same under scispaCy's tokenizer, spaCy's default one or a finer one. No
@@ -141,6 +141,9 @@ class Lexicon:
     #: every key cut short after one of its runs ("bone marrow" for "bone marrow mscs"): while
     #: the runs read so far are one of these, a longer term may still follow
     prefixes: frozenset[str]
+    #: both in one dict, for the matcher's inner loop (one look-up per step, not two): a key's
+    #: entries, or () for a prefix that is no term itself
+    steps: Mapping[str, tuple[Entry, ...]]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -226,7 +229,9 @@ def load_lexicon(
         while cut > 0:
             prefixes.add(key[:cut])
             cut = key.find(" ", cut + 1)
-    return Lexicon(MappingProxyType(entries), frozenset(prefixes))
+    steps = dict.fromkeys(prefixes, ())
+    steps.update(entries)
+    return Lexicon(MappingProxyType(entries), frozenset(prefixes), MappingProxyType(steps))
 
 
 class _TokenInfo(NamedTuple):
@@ -267,7 +272,7 @@ class _TokenCache:
         text = strings[orth]
         runs = tuple(term_runs(text))
         key = " ".join(runs).lower()
-        may_start = bool(key) and (key in self.lexicon.prefixes or key in self.lexicon.entries)
+        may_start = bool(key) and key in self.lexicon.steps
         breaks_term = not key and _breaks_term(text)
         entries = self.lexicon.entries.get(key) if key else None
         info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, entries, breaks_term)
@@ -395,8 +400,7 @@ class LexiconMatcher:
 
     def find(self, doc: Doc) -> list[Span]:
         """All non-overlapping lexicon spans of ``doc`` (longest match wins), in text order."""
-        entries = self.lexicon.entries
-        prefixes = self.lexicon.prefixes
+        steps = self.lexicon.steps
         labels = self.labels
         n = len(doc)
         table = _token_table(doc, self._tokens)
@@ -427,8 +431,8 @@ class LexiconMatcher:
                             break
                         continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
                     key = f"{key} {token_key}"
-                    found = entries.get(key)
-                    if not found and key not in prefixes:
+                    found = steps.get(key)
+                    if found is None:
                         break  # no term goes on this way
                 if not found:
                     continue
