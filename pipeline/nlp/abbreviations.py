@@ -9,8 +9,10 @@ finds the same definitions in time linear in the text.
 Both of scispaCy's searches are spaCy Matchers: the brackets, and then every occurrence of each
 short form it defined. A Matcher reads the document a Token object at a time, which cost more
 than the rest of the detector; both searches here compare the tokens' ORTH ids in one array
-instead, and find the same matches. Everything else (which brackets hold a definition, the
-Schwartz & Hearst letter matching, the long forms) is scispaCy's own code.
+instead, and find the same matches. Which brackets may hold a definition (scispaCy's
+filter_matches and short_form_filter) is decided on the tokens' offsets and lengths, so that
+Spans are made only for the candidates kept. The rest (the Schwartz & Hearst letter matching,
+the long forms) is scispaCy's own code.
 """
 
 from __future__ import annotations
@@ -18,12 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy
-from scispacy.abbreviation import (
-    AbbreviationDetector,
-    filter_matches,
-    find_abbreviation,
-)
-from spacy.attrs import ORTH
+from scispacy.abbreviation import AbbreviationDetector, find_abbreviation
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -56,10 +54,12 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         # scispaCy's __call__, with the bracket Matcher replaced by parentheses(). A text without
         # "(" has no bracket to search.
         occurences = []
-        if "(" in doc_text(doc):
-            orth = doc.to_array(ORTH)
-            matches_no_brackets = [(0, start + 1, end - 1) for start, end in self.parentheses(orth)]
-            filtered = filter_matches(matches_no_brackets, doc)
+        text = doc_text(doc)
+        if "(" in text:
+            table = doc.to_array([ORTH, IDX, LENGTH])
+            orth = table[:, 0]
+            brackets = self.parentheses(orth)
+            filtered = _filter_matches(brackets, doc, text, table) if brackets else []
             occurences = self._find_matches_for(filtered, doc, orth)
         if occurences:
             found = doc._.abbreviations  # one accessor for all the appends
@@ -100,8 +100,41 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
                 short_orths[long_text] = orth[short.start : short.end].tolist()
         for long_text, long in rules.items():
             for start, end in _occurrences(orth, short_orths[long_text]):
-                all_occurences[long].add(doc[start:end])
+                all_occurences[long].add(Span(doc, start, end))
         return list(all_occurences.items())
+
+
+def _filter_matches(
+    brackets: list[tuple[int, int]], doc: Doc, text: str, table: numpy.ndarray
+) -> list[tuple[Span, Span]]:
+    """scispaCy's filter_matches (long and short form candidates of each bracket) with its
+    short_form_filter, for the brackets of parentheses(). Those hold no bracket, so the balance
+    check scispaCy makes of a long form inside them always passes. A token's text is read from
+    the document's text at its offset (Span.text is that slice too). The Spans are made as
+    Span(doc, start, end), which is what doc[start:end] returns for bounds inside the document,
+    without its slice normalization (a few times the cost of the Span)."""
+    candidates = []
+    for first, last in brackets:
+        start, end = first + 1, last - 1  # the tokens inside the brackets
+        if end - start > 8 or start == 1:
+            continue
+        # Long form inside the brackets: the short form is the one token before them.
+        short_start, short_end = (start - 2, start - 1) if end - start > 3 else (start, end)
+        offsets = table[short_start:short_end, 1:].tolist()  # [offset, length] per token
+        short_text = text[offsets[0][0] : offsets[-1][0] + offsets[-1][1]]
+        # short_form_filter: every token 2-9 characters, at least half the text letters, a letter first
+        if not all(2 <= length < 10 for _, length in offsets):
+            continue
+        if (sum([c.isalpha() for c in short_text]) / len(short_text)) < 0.5 or not short_text[0].isalpha():
+            continue
+        if end - start > 3:
+            long_form_candidate = Span(doc, start, end)
+        else:
+            abbreviation_length = sum(length for _, length in offsets)
+            max_words = min(abbreviation_length + 5, abbreviation_length * 2)
+            long_form_candidate = Span(doc, max(start - max_words - 1, 0), start - 1)
+        candidates.append((long_form_candidate, Span(doc, short_start, short_end)))
+    return candidates
 
 
 def _occurrences(orth: numpy.ndarray, pattern: list[int]) -> list[tuple[int, int]]:

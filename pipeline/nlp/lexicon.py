@@ -22,7 +22,7 @@ lowercased, accents removed, joined by one space ("BM-MSCs" -> "bm mscs", "CD34+
 split into words does: "the in" never matches the caffeine synonym "thein", nor "same" "SAM-e".
 At run time, for each token that can start a term, the keys of tokens i..j are built
 incrementally and looked up in a dict, until no key starts with them (``Lexicon.prefixes``,
-a set of every key cut after each of its runs). A term starts and ends on token boundaries and never inside
+a set of every key cut after each of its runs; ``Lexicon.steps`` holds both). A term starts and ends on token boundaries and never inside
 a word (a token glued to a letter or digit of its neighbour); joiners (- / + ' .) may stand inside
 it, but no bracket, comma, semicolon or colon; the longest match wins and spans never overlap. So
 the result is the same under scispaCy's tokenizer, spaCy's default one or a finer one. No
@@ -141,6 +141,9 @@ class Lexicon:
     #: every key cut short after one of its runs ("bone marrow" for "bone marrow mscs"): while
     #: the runs read so far are one of these, a longer term may still follow
     prefixes: frozenset[str]
+    #: both in one dict, for the matcher's inner loop (one look-up per step, not two): a key's
+    #: entries, or () for a prefix that is no term itself
+    steps: Mapping[str, tuple[Entry, ...]]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -226,7 +229,9 @@ def load_lexicon(
         while cut > 0:
             prefixes.add(key[:cut])
             cut = key.find(" ", cut + 1)
-    return Lexicon(MappingProxyType(entries), frozenset(prefixes))
+    steps = dict.fromkeys(prefixes, ())
+    steps.update(entries)
+    return Lexicon(MappingProxyType(entries), frozenset(prefixes), MappingProxyType(steps))
 
 
 class _TokenInfo(NamedTuple):
@@ -236,6 +241,9 @@ class _TokenInfo(NamedTuple):
     runs: tuple[str, ...]  # term_runs(text)
     key: str  # term_key(text); empty exactly where the token has no letter or digit
     may_start: bool  # the key is a term of the lexicon, or the first runs of one
+    #: the lexicon's entries for the key alone (None if it is no term): looked up once per token
+    #: text, not once per occurrence (the lexicon is a large dict, slow to reach into)
+    entries: Optional[tuple[Entry, ...]]
     #: a token without letters or digits that no term runs across (whitespace, sentence
     #: punctuation, a bracket); the other such tokens are joiners: "CD34 + cells", "stem / stromal"
     breaks_term: bool
@@ -264,9 +272,10 @@ class _TokenCache:
         text = strings[orth]
         runs = tuple(term_runs(text))
         key = " ".join(runs).lower()
-        may_start = bool(key) and (key in self.lexicon.prefixes or key in self.lexicon.entries)
+        may_start = bool(key) and key in self.lexicon.steps
         breaks_term = not key and _breaks_term(text)
-        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, breaks_term)
+        entries = self.lexicon.entries.get(key) if key else None
+        info = self.infos[orth] = _TokenInfo(text, runs, key, may_start, entries, breaks_term)
         return info
 
 
@@ -285,6 +294,7 @@ class _TokenTable:
     runs: Sequence[tuple[str, ...]]
     keys: Sequence[str]
     may_start: Sequence[bool]
+    entries: Sequence[Optional[tuple[Entry, ...]]]
     breaks_term: Sequence[bool]
     starts: Sequence[int]
     spaces: Sequence[int]  # 1 where whitespace follows the token
@@ -292,12 +302,12 @@ class _TokenTable:
 
 def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
-        return _TokenTable(doc_text(doc), (), (), (), (), (), (), ())
+        return _TokenTable(doc_text(doc), (), (), (), (), (), (), (), ())
     table = doc.to_array([ORTH, IDX, SPACY])
     infos = cache.lookup(table[:, 0].tolist(), doc.vocab.strings)
-    texts, runs, keys, may_start, breaks_term = zip(*infos)
+    texts, runs, keys, may_start, entries, breaks_term = zip(*infos)
     return _TokenTable(
-        doc_text(doc), texts, runs, keys, may_start, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
+        doc_text(doc), texts, runs, keys, may_start, entries, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
     )
 
 
@@ -333,6 +343,31 @@ def _is_subsequence(short: str, long: str) -> bool:
     return True
 
 
+def _entity_span(doc: Doc, start: int, end: int, entry: Entry) -> Span:
+    strings = doc.vocab.strings
+    # Label and identifier handed over as string ids: given as strings, Span's own conversion
+    # costs more than the rest of the Span.
+    span = Span(doc, start, end, label=strings.add(entry.label), kb_id=strings.add(entry.identifier or ""))
+    extensions = span._  # each "span._" builds an accessor object: one for both attributes
+    extensions.identifier = entry.identifier
+    extensions.lexicon_source = entry.source
+    return span
+
+
+def _filter_triples(candidates: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
+    """spacy.util.filter_spans on (start, end, entry) triples: longest first (the earlier of two
+    as long), dropping any that overlaps one kept; the result in text order."""
+    kept = []
+    seen_tokens: set[int] = set()
+    for candidate in sorted(candidates, key=lambda c: (c[1] - c[0], -c[0]), reverse=True):
+        start, end, _ = candidate
+        if start not in seen_tokens and end - 1 not in seen_tokens:
+            kept.append(candidate)
+            seen_tokens.update(range(start, end))
+    kept.sort(key=lambda c: c[0])
+    return kept
+
+
 class LexiconMatcher:
     """Finds lexicon terms in a Doc and writes them to ``doc.spans[spans_key]``."""
 
@@ -365,40 +400,41 @@ class LexiconMatcher:
 
     def find(self, doc: Doc) -> list[Span]:
         """All non-overlapping lexicon spans of ``doc`` (longest match wins), in text order."""
-        entries = self.lexicon.entries
-        prefixes = self.lexicon.prefixes
+        steps = self.lexicon.steps
         labels = self.labels
         n = len(doc)
         table = _token_table(doc, self._tokens)
         doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
-        token_runs, token_keys, breaks_term = table.runs, table.keys, table.breaks_term
+        token_runs, token_keys, token_entries, breaks_term = table.runs, table.keys, table.entries, table.breaks_term
         # Token i is glued to token i+1 where both have letters or digits (a non-empty key) and no
         # space stands between them: a term may neither end at i nor start at i+1 ("IL-2" in
         # "IL-2R" under a fine tokenizer). Asked only of the few tokens where a term could start
         # or end, whose own key is never empty, so only the neighbour's key is read.
-        candidates: list[Span] = []
-        entry_at: dict[int, Entry] = {}  # a candidate's entry, by its first token
+        candidates: list[tuple[int, int, Entry]] = []  # (start, end, entry)
         # The tokens that can start a term: their key begins a term, and they do not go on a word.
         starts_of_terms = [
             start
             for start in compress(range(n), table.may_start)
             if not (start > 0 and not spaces[start - 1] and token_keys[start - 1])
         ]
+        max_tokens = self.max_tokens
         for start in starts_of_terms:
             key = token_keys[start]
-            best: Optional[tuple[int, Entry]] = None
-            for end in range(start, min(n, start + self.max_tokens)):
-                if end > start:
+            best: Optional[tuple[int, int, Entry]] = None
+            for end in range(start, min(n, start + max_tokens)):
+                if end == start:
+                    found = token_entries[start]  # else a prefix: may_start
+                else:
                     token_key = token_keys[end]
                     if not token_key:
                         if breaks_term[end]:
                             break
                         continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
                     key = f"{key} {token_key}"
-                found = entries.get(key)
-                if not found:
-                    if key not in prefixes:
+                    found = steps.get(key)
+                    if found is None:
                         break  # no term goes on this way
+                if not found:
                     continue
                 if end + 1 < n and not spaces[end] and token_keys[end + 1]:
                     continue  # glued to the next token
@@ -407,28 +443,23 @@ class LexiconMatcher:
                 case_parts = [run for i in range(start, end + 1) for run in token_runs[i]]
                 for entry in found:
                     if entry.label in labels and entry.accepts(case_parts):
-                        best = (end + 1, entry)
+                        best = (start, end + 1, entry)
                         break
             if best is not None:
-                end, entry = best
-                candidates.append(Span(doc, start, end, label=entry.label, kb_id=entry.identifier or ""))
-                entry_at[start] = entry
-        spans = filter_spans(candidates)
-        # The extension attributes are set on the spans kept only: each write costs more than the Span.
-        for span in spans:
-            entry = entry_at[span.start]
-            extensions = span._  # each "span._" builds an accessor object: one for both attributes
-            extensions.identifier = entry.identifier
-            extensions.lexicon_source = entry.source
+                candidates.append(best)
+        # Spans are made for the candidates kept only, with their label and identifier as ids:
+        # given as strings, Span's own conversion costs more than the rest of the Span.
+        kept = _filter_triples(candidates)
+        spans = [_entity_span(doc, start, end, entry) for start, end, entry in kept]
         # filter_spans returns its spans in text order; they need filtering and ordering again
         # only where abbreviation spans join them (most documents define none).
-        abbreviation_spans = self._abbreviation_spans(doc, spans, table) if self.abbreviations else []
+        abbreviation_spans = self._abbreviation_spans(doc, kept, table) if self.abbreviations else []
         if abbreviation_spans:
             spans = filter_spans(spans + abbreviation_spans)
         return spans
 
     def _abbreviation_spans(
-        self, doc: Doc, spans: list[Span], table: _TokenTable
+        self, doc: Doc, terms: list[tuple[int, int, Entry]], table: _TokenTable
     ) -> list[Span]:
         """Spans for abbreviations the document defines right after a found term.
 
@@ -443,10 +474,10 @@ class LexiconMatcher:
         """
         text, texts, starts, spaces, token_runs = table.text, table.texts, table.starts, table.spaces, table.runs
         n = len(doc)
-        covered = {i for span in spans for i in range(span.start, span.end)}
-        defined: dict[str, Span] = {}
-        for span in spans:
-            opening = span.end
+        covered = {i for start, end, _ in terms for i in range(start, end)}
+        defined: dict[str, tuple[int, int, Entry]] = {}  # the term (start, end, entry) of each abbreviation
+        for term in terms:
+            opening = term[1]
             if opening >= n or texts[opening] not in ("(", "["):
                 continue
             closing = opening + 1
@@ -466,10 +497,11 @@ class LexiconMatcher:
             key = " ".join(runs)
             if key.lower() in self.stop_keys or key in defined:
                 continue
-            long_letters = "".join(term_runs(text[span.start_char : span.end_char])).lower()
+            long_text = text[starts[term[0]] : starts[opening - 1] + len(texts[opening - 1])]
+            long_letters = "".join(term_runs(long_text)).lower()
             if letters[0].lower() != long_letters[0] or not _is_subsequence(letters.lower(), long_letters):
                 continue
-            defined[key] = span
+            defined[key] = term
         if not defined:
             return []
         longest = max(key.count(" ") + 1 for key in defined)
@@ -496,18 +528,15 @@ class LexiconMatcher:
                 ends_word = j + 1 >= n or spaces[j] or not token_runs[j + 1]
                 if token_runs[j] and ends_word:
                     key = " ".join(parts)
-                    source = defined.get(key) or (defined.get(key[:-1]) if key.endswith("s") else None)
-                    if source is not None:
-                        match = (j + 1, source)
+                    term = defined.get(key) or (defined.get(key[:-1]) if key.endswith("s") else None)
+                    if term is not None:
+                        match = (j + 1, term)
                 if spaces[j]:
                     break
             if match is None:
                 continue
-            end, source = match
-            span = Span(doc, i, end, label=source.label_, kb_id=source.kb_id_)
-            span._.identifier = source._.identifier
-            span._.lexicon_source = source._.lexicon_source
-            found.append(span)
+            end, (_, _, entry) = match
+            found.append(_entity_span(doc, i, end, entry))
             next_free = end
         return found
 
