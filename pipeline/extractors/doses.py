@@ -874,6 +874,8 @@ SPELLED_UNIT_WORD = regex.compile(
 # A unit word follows its number, so it is in lower case but in text set in capitals.
 SPELLED_HINTS = ("gram", "litre", "liter", "GRAM", "LITRE", "LITER")
 SPELLED_NUMBER_REACH = 60  # characters before the unit word a spelled number may start
+# Where a spelled number can start: a letter at a word boundary (spelled_number_pattern opens with "\b").
+SPELLED_NUMBER_START = regex.compile(r"\b[^\W\d_]", regex.V1)
 
 
 @lru_cache(maxsize=None)
@@ -888,10 +890,16 @@ def _spelled_doses(text: str, is_dose, ties: list[DoseTie]) -> list[Found]:
     if not any(word in text for word in SPELLED_HINTS):  # a case-insensitive search costs 20 times more
         return []
     found = []
+    spelled_amount = _spelled_amount().match
     for unit_word in SPELLED_UNIT_WORD.finditer(text):
         low = max(0, unit_word.start() - SPELLED_NUMBER_REACH)
         match = None
-        for candidate in _spelled_amount().finditer(text, low, overlapped=True):
+        # A spelled number starts a word, before the unit word: only those starts are tried (a search
+        # on would read the rest of the text wherever no spelled number comes, as at "Gram-negative").
+        for word in SPELLED_NUMBER_START.finditer(text, low, unit_word.start()):
+            candidate = spelled_amount(text, word.start())
+            if candidate is None:
+                continue
             if candidate.start("unit") > unit_word.start():
                 break
             if candidate.start("unit") == unit_word.start():
