@@ -371,11 +371,19 @@ def _amounts(texts: Sequence[str]) -> list[dict]:
     return [dict(amount) for amount in _read_amounts(tuple(texts))]
 
 
+# A whole number or a decimal with no power, range or spread: read without the amount grammar, whose
+# every call costs several times a small pattern's.
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
 @lru_cache(maxsize=4096)
 def _read_amounts(texts: tuple[str, ...]) -> tuple[dict, ...]:
     # Cached per document (find_doses) as the context tests are: the same amounts recur.
     parsed = []
     for text in texts:
+        if PLAIN_NUMBER.fullmatch(text):  # most amounts: what the two parses below would make of them
+            parsed.append((_Quantity(float(text), None), None, None))
+            continue
         parts = _grammar().amount_parts.fullmatch(text)
         low = _quantity(parts.group("low"))
         high = _quantity(parts.group("high")) if parts.group("high") else None
