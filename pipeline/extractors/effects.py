@@ -55,6 +55,7 @@ from ..resources import (
     search_openings,
 )
 from .numbers import SIGNED_BOUND, SIGNED_DECIMAL, decimal_value
+from .routes import openings_at_word_boundary
 
 
 def _compile(pattern: str, flags: int = regex.IGNORECASE | regex.V1) -> regex.Pattern:
@@ -452,7 +453,7 @@ def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, t
       ("=" for "r = 0.4"). Where those are a lookaround's, the text must also hold one of the
       match's own literals ("risk" for "the risk of relapse was 1.9 times"): each is a condition of
       a match (a class the match opens with gives its characters)."""
-    openings = search_openings(pattern, case_sensitive)
+    openings = openings_at_word_boundary(pattern, search_openings(pattern, case_sensitive))
     if openings is not None:
         return None, openings, None
     literals = required_literals(pattern, lookarounds=True, case_sensitive=case_sensitive)

@@ -282,18 +282,25 @@ def _search_openings(rule: Rule) -> tuple[tuple[str, regex.Pattern], ...] | None
     """resources.search_openings, which leaves a rule with one required literal to the engine. A
     case-sensitive abbreviation written in both cases ("IV" or "iv") has one literal folded but
     two as written, which the engine cannot search for at once: run over a text, it costs as much
-    as ten other rules; searched by its openings, "IV" and "iv", half that. Where every match of a
-    rule starts at a word boundary, so do its openings' places ("iv" is in "positive", "peri" in
-    "experience"): each is tried only there."""
+    as ten other rules; searched by its openings, "IV" and "iv", half that."""
     openings = search_openings(rule.pattern, rule.case == "sensitive")
     if openings is None and rule.case == "sensitive":
         as_written = required_literals(rule.pattern, case_sensitive=True)
         starts = opening_literals(rule.pattern)
         if as_written is not None and len(as_written) >= 2 and starts and min(map(len, starts)) >= 2:
             openings = tuple((opening, regex.compile(regex.escape(opening), regex.V1)) for opening in sorted(starts))
-    if openings is not None and _opens_at_word_boundary(rule.pattern):
-        openings = tuple((literal, _at_word_boundary(pattern)) for literal, pattern in openings)
-    return openings
+    return openings_at_word_boundary(rule.pattern, openings)
+
+
+def openings_at_word_boundary(
+    pattern: str, openings: tuple[tuple[str, regex.Pattern], ...] | None
+) -> tuple[tuple[str, regex.Pattern], ...] | None:
+    """A rule's openings (resources.search_openings), each searched for only after a word boundary
+    where every match of the rule starts at one: "iv" is in "positive", "me" in "time", "peri" in
+    "experience", and each place found costs a try of the rule."""
+    if openings is None or not _opens_at_word_boundary(pattern):
+        return openings
+    return tuple((literal, _at_word_boundary(opening)) for literal, opening in openings)
 
 
 def _opens_at_word_boundary(pattern: str) -> bool:
