@@ -388,3 +388,16 @@ def test_estimate_and_name_shortcuts_on_the_dev_texts(devset):
                               for m in rule.pattern.finditer(text) if m.end() > m.start()]
                 gated = [(n.end, n.id) for n in _matches(searched, group)]
                 assert gated == [(end, rule_id) for _, end, rule_id in everywhere], path.name
+
+
+@pytest.mark.parametrize("text", [
+    "r = 0.41, rho=0.3 and R² = 0.2; t=2.1, F  = 3, χ2 = 4.1", "x r = 1", "==r==", "r =\n=", "Δ = -1.2 δ=", "=r =",
+])
+def test_rules_before_a_lookahead_literal_find_what_a_search_finds(text):
+    from trialfacts.extractors.effects import _matches_before_literal
+
+    rules = [rule for rule in name_rules() if rule.before_literal is not None]
+    assert rules
+    for rule in rules:
+        assert ([m.span() for m in _matches_before_literal(rule.pattern, rule.before_literal, text)]
+                == [m.span() for m in rule.pattern.finditer(text)])

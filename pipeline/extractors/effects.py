@@ -45,6 +45,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.spans import EFFECTS, P_VALUES, Found, doc_text, read_spans, write_spans
+from ..resources import _parse as parse_pattern
 from ..resources import (
     Literals,
     finditer_at_openings,
@@ -55,6 +56,14 @@ from ..resources import (
     search_openings,
 )
 from .numbers import SIGNED_BOUND, SIGNED_DECIMAL, decimal_value
+from .routes import openings_at_word_boundary
+
+try:  # the standard library's regular-expression parser (resources reads patterns with it)
+    from re._constants import ASSERT, LITERAL
+    from re._parser import SubPattern
+except ImportError:  # pragma: no cover - Python 3.10
+    from sre_constants import ASSERT, LITERAL
+    from sre_parse import SubPattern
 
 
 def _compile(pattern: str, flags: int = regex.IGNORECASE | regex.V1) -> regex.Pattern:
@@ -416,6 +425,10 @@ class NameRule:
     # Where ``literals`` are a lookaround's, the match's own literals, one of which the text must
     # hold too ("risk" where " times" must follow, "δ" or "Δ" before "="); None: no second test.
     also: Literals | None = None
+    # For a rule whose match a lookahead's literal must follow ("(?<![\\w-])(?:r|rho|t|F)(?= ?=)"):
+    # the literal and how far after a match's start it stands, least and most; the rule is tried
+    # only that far before each place the text holds it (a run over the text tries every position).
+    before_literal: tuple[str, int, int] | None = None
 
 
 @dataclass
@@ -435,7 +448,7 @@ class Name:
 def name_rules() -> tuple[NameRule, ...]:
     return tuple(
         NameRule(rule.compiled(), rule.label, rule.id or rule.label, rule.case == "sensitive",
-                 *_search_plan(rule.pattern, rule.case == "sensitive"))
+                 *_search_plan(rule.pattern, rule.case == "sensitive"), _literal_after(rule.pattern))
         for rule in load_rules("effect_measures.jsonl")
         if rule.label not in (MODIFIER, PERCENT_QUANTITY)
     )
@@ -452,7 +465,7 @@ def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, t
       ("=" for "r = 0.4"). Where those are a lookaround's, the text must also hold one of the
       match's own literals ("risk" for "the risk of relapse was 1.9 times"): each is a condition of
       a match (a class the match opens with gives its characters)."""
-    openings = search_openings(pattern, case_sensitive)
+    openings = openings_at_word_boundary(pattern, search_openings(pattern, case_sensitive))
     if openings is not None:
         return None, openings, None
     literals = required_literals(pattern, lookarounds=True, case_sensitive=case_sensitive)
@@ -463,6 +476,37 @@ def _search_plan(pattern: str, case_sensitive: bool) -> tuple[Literals | None, t
     # A single ASCII character ("r", "t" of a statistic) is no test worth making: it is in every text.
     worth = own is not None and own != literals and all(len(o) > 1 or not o.isascii() for o in own)
     return literals, None, own if worth else None
+
+
+# A match this long or longer is not looked for before its lookahead's literal (_literal_after).
+LITERAL_AFTER_REACH = 20
+
+
+def _literal_after(pattern: str) -> tuple[str, int, int] | None:
+    """NameRule.before_literal: for a pattern that ends with a lookahead holding a literal without
+    case ("=" in "(?= ?=)"), the literal and its least and most distance from a match's start (the
+    widths of the match and of what the lookahead reads before the literal); otherwise None."""
+    parsed = parse_pattern(pattern)
+    items = list(parsed) if parsed is not None else []
+    if not items or items[-1][0] is not ASSERT or items[-1][1][0] != 1:
+        return None
+    ahead = list(items[-1][1][1])
+    at = next((index for index, (op, _) in enumerate(ahead) if op is LITERAL), None)
+    if at is None:
+        return None
+    run = []
+    for op, argument in ahead[at:]:
+        if op is not LITERAL:
+            break
+        run.append(chr(argument))
+    literal = "".join(run)
+    if literal.lower() != literal.upper():
+        return None  # a literal with case would be searched for in the rule's case mode
+    least, most = SubPattern(parsed.state, items[:-1]).getwidth()
+    gap_least, gap_most = SubPattern(parsed.state, ahead[:at]).getwidth()
+    if least < 1 or most + gap_most >= LITERAL_AFTER_REACH:
+        return None
+    return literal, least + gap_least, most + gap_most
 
 
 def _data_pattern(label: str) -> str:
@@ -630,7 +674,28 @@ def _rule_matches(rule: NameRule, searched: _SearchedText, held: frozenset[str])
         return ()
     if rule.also is not None and rule.also.isdisjoint(held):
         return ()
+    if rule.before_literal is not None:
+        return _matches_before_literal(rule.pattern, rule.before_literal, text)
     return rule.pattern.finditer(text)
+
+
+def _matches_before_literal(pattern: regex.Pattern, before_literal: tuple[str, int, int], text: str) -> list[regex.Match]:
+    """``list(pattern.finditer(text))`` for a pattern whose every (non-empty) match starts between
+    ``least`` and ``most`` characters before an occurrence of ``literal``: tried at those places
+    only, left to right, skipping those inside the last match."""
+    literal, least, most = before_literal
+    starts = set()
+    at = text.find(literal)
+    while at != -1:
+        starts.update(range(max(0, at - most), at - least + 1))
+        at = text.find(literal, at + 1)
+    matches = []
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            matches.append(match)
+            end = match.end()
+    return matches
 
 
 def _matches(searched: _SearchedText, group: str) -> list[Name]:

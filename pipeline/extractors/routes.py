@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import regex
 from spacy.language import Language
@@ -36,6 +37,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.spans import DOSES, ENTITIES, ROUTES, Found, doc_text, write_spans
 from ..resources import (
+    NO_FULLCASE,
     Literals,
     Rule,
     finditer_at_openings,
@@ -45,6 +47,12 @@ from ..resources import (
     required_literals,
     search_openings,
 )
+from ..resources import _parse as parse_pattern
+
+try:  # the standard library's regular-expression parser's codes (resources reads patterns with it)
+    from re._constants import ASSERT, ASSERT_NOT, AT, AT_BOUNDARY, BRANCH, SUBPATTERN
+except ImportError:  # pragma: no cover - Python 3.10
+    from sre_constants import ASSERT, ASSERT_NOT, AT, AT_BOUNDARY, BRANCH, SUBPATTERN
 
 # How a rule's matches are taken (routes.jsonl's labels).
 PHRASE, WORD, DESTINATION, ABBREVIATION = "phrase", "word", "destination", "abbreviation"
@@ -276,13 +284,50 @@ def _search_openings(rule: Rule) -> tuple[tuple[str, regex.Pattern], ...] | None
     two as written, which the engine cannot search for at once: run over a text, it costs as much
     as ten other rules; searched by its openings, "IV" and "iv", half that."""
     openings = search_openings(rule.pattern, rule.case == "sensitive")
-    if openings is not None or rule.case != "sensitive":
+    if openings is None and rule.case == "sensitive":
+        as_written = required_literals(rule.pattern, case_sensitive=True)
+        starts = opening_literals(rule.pattern)
+        if as_written is not None and len(as_written) >= 2 and starts and min(map(len, starts)) >= 2:
+            openings = tuple((opening, regex.compile(regex.escape(opening), regex.V1)) for opening in sorted(starts))
+    return openings_at_word_boundary(rule.pattern, openings)
+
+
+def openings_at_word_boundary(
+    pattern: str, openings: tuple[tuple[str, regex.Pattern], ...] | None
+) -> tuple[tuple[str, regex.Pattern], ...] | None:
+    """A rule's openings (resources.search_openings), each searched for only after a word boundary
+    where every match of the rule starts at one: "iv" is in "positive", "me" in "time", "peri" in
+    "experience", and each place found costs a try of the rule."""
+    if openings is None or not _opens_at_word_boundary(pattern):
         return openings
-    as_written = required_literals(rule.pattern, case_sensitive=True)
-    starts = opening_literals(rule.pattern)
-    if as_written is None or len(as_written) < 2 or not starts or min(map(len, starts)) < 2:
-        return None
-    return tuple((opening, regex.compile(regex.escape(opening), regex.V1)) for opening in sorted(starts))
+    return tuple((literal, _at_word_boundary(opening)) for literal, opening in openings)
+
+
+def _opens_at_word_boundary(pattern: str) -> bool:
+    """Whether every match of a pattern starts at a word boundary: each of its branches opens
+    with "\\b", after lookarounds only ("\\bIV\\b|(?<![(\\[])\\biv\\b")."""
+    parsed = parse_pattern(pattern)
+    return parsed is not None and _items_open_at_word_boundary(list(parsed))
+
+
+def _items_open_at_word_boundary(items) -> bool:
+    for op, argument in items:
+        if op is AT and argument is AT_BOUNDARY:
+            return True
+        if op in (ASSERT, ASSERT_NOT, AT):
+            continue  # zero-width: the boundary may come after it, at the same place
+        if op is BRANCH:
+            return all(_items_open_at_word_boundary(list(branch)) for branch in argument[1])
+        if op is SUBPATTERN and not (argument[1] or argument[2]):  # a group in the pattern's own mode
+            return _items_open_at_word_boundary(list(argument[-1]))
+        return False
+    return False
+
+
+def _at_word_boundary(opening: regex.Pattern) -> regex.Pattern:
+    """An opening's pattern that matches only after a word boundary, in the same case mode."""
+    mode = NO_FULLCASE if opening.pattern.startswith(NO_FULLCASE) else ""
+    return regex.compile(mode + r"\b" + opening.pattern[len(mode):], opening.flags)
 
 
 # Abbreviations in a run such as "IM+IT", "IM or IT", "IT/IM" share their evidence.
@@ -349,8 +394,7 @@ class _Candidate:
     provisional: str = ""
 
 
-@dataclass(frozen=True, order=True)
-class _Entity:
+class _Entity(NamedTuple):  # a tuple: made and sorted many times per document, in C
     start: int
     end: int
     label: str
@@ -364,12 +408,14 @@ class _Document:
                  doses: Sequence[tuple[int, int, tuple[int, int] | None]]):
         self.text = text
         self.vocabulary = vocabulary
-        self.entities = sorted(_Entity(*e) for e in entities)
+        self.entities = sorted(map(_Entity._make, entities))
         self.entity_starts = [e.start for e in self.entities]
         self.doses = sorted(doses, key=lambda d: d[0])
         self.dose_starts = [d[0] for d in self.doses]
         self.dose_ends = sorted(d[1] for d in self.doses)
         self._background_cues: dict[tuple[int, int], str | None] = {}
+        self._study_intervention: dict[str, bool] = {}  # a casefolded name -> is_study_intervention
+        self._giving: dict[tuple[int, int], bool] = {}  # a sentence -> _gives
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -460,7 +506,7 @@ class _Document:
 
     def _background_cue(self, sentence: tuple[int, int]) -> str | None:
         """The background cues of a sentence, searched for once: each of its route words and, for
-        study_interventions, each sentence with a verb of giving asks."""
+        is_study_intervention, each sentence with a verb of giving asks."""
         if sentence not in self._background_cues:
             start, end = sentence
             cue = None
@@ -515,31 +561,38 @@ class _Document:
         at = bisect_right(self.dose_ends, start) - 1
         return at >= 0 and ADJACENT_GAP.fullmatch(self.text, self.dose_ends[at], start) is not None
 
-    @cached_property
-    def study_interventions(self) -> frozenset[str]:
-        """Names of drugs and cell products the study gives: in the title, the drug of an amount,
-        or named in a sentence of the study's own account with a verb of giving or allocation."""
-        names = set()
-        for start, end, intervention in self.doses:
-            if intervention is not None:
-                names.add(self.text[intervention[0]:intervention[1]].casefold())
-        # Only the sentences that name a drug or cell product are read for a verb of giving: a
-        # search of every sentence reads the whole text with a slow alternation.
-        giving: dict[tuple[int, int], bool] = {}
-        for entity in self.entities:
-            if entity.label not in GIVEN_ENTITY_LABELS:
-                continue
-            sentence = self.sentence(entity.start)
-            if sentence not in giving:
-                start, end = sentence
-                giving[sentence] = bool(self.vocabulary.giving_verb.search(self.text, start, end)
-                                        and self.background(start) is None)
-            if giving[sentence] or self.in_title(entity.start):
-                names.add(self.text[entity.start:entity.end].casefold())
-        return frozenset(names)
-
     def is_study_intervention(self, entity: _Entity) -> bool:
-        return self.text[entity.start:entity.end].casefold() in self.study_interventions
+        """Whether the study gives the drug or cell product an entity names: one in the title, the
+        drug of an amount, or named in a sentence of the study's own account with a verb of giving
+        or allocation. Asked of the few names next to route words: only their sentences are read
+        for a verb of giving (a slow alternation), not every sentence that names a drug."""
+        name = self.text[entity.start:entity.end].casefold()
+        if name not in self._study_intervention:
+            self._study_intervention[name] = name in self._dose_interventions or any(
+                self.in_title(named.start) or self._gives(self.sentence(named.start))
+                for named in self._given_entities_by_name.get(name, ())
+            )
+        return self._study_intervention[name]
+
+    @cached_property
+    def _dose_interventions(self) -> frozenset[str]:
+        return frozenset(self.text[drug[0]:drug[1]].casefold() for _, _, drug in self.doses if drug is not None)
+
+    @cached_property
+    def _given_entities_by_name(self) -> dict[str, list[_Entity]]:
+        by_name: dict[str, list[_Entity]] = {}
+        for entity in self.entities:
+            if entity.label in GIVEN_ENTITY_LABELS:
+                by_name.setdefault(self.text[entity.start:entity.end].casefold(), []).append(entity)
+        return by_name
+
+    def _gives(self, sentence: tuple[int, int]) -> bool:
+        """A sentence of the study's own account with a verb of giving or allocation."""
+        if sentence not in self._giving:
+            start, end = sentence
+            self._giving[sentence] = bool(self.vocabulary.giving_verb.search(self.text, start, end)
+                                          and self.background(start) is None)
+        return self._giving[sentence]
 
 
 def _cue_before(pattern: regex.Pattern, document: _Document, start: int, window: int) -> bool:
