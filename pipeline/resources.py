@@ -168,6 +168,7 @@ try:  # the standard library's regular-expression parser (public as sre_parse be
         ASSERT,
         ASSERT_NOT,
         AT,
+        AT_BOUNDARY,
         BRANCH,
         IN,
         LITERAL,
@@ -181,6 +182,7 @@ except ImportError:  # pragma: no cover - Python 3.10
         ASSERT,
         ASSERT_NOT,
         AT,
+        AT_BOUNDARY,
         BRANCH,
         IN,
         LITERAL,
@@ -216,7 +218,7 @@ def required_literals(pattern: str, lookarounds: bool = False, case_sensitive: b
     if not in the match ("=" for "(?<![\\w-])[rt](?= ?=)"). For a ``case_sensitive`` pattern
     without inline flags, the strings as written, to compare with the text itself ("OR" is in
     fewer texts than "or")."""
-    parsed = _parse(pattern)
+    parsed = parse_pattern(pattern)
     if case_sensitive and parsed is not None and _has_inline_flags(parsed):
         return None
     literals = _sequence_literals(list(parsed), lookarounds) if parsed is not None else None
@@ -245,7 +247,7 @@ def _scoped_flags(items) -> bool:
     return False
 
 
-def _parse(pattern: str):
+def parse_pattern(pattern: str):
     """The standard parser's reading of a rule, or None where it would misread the pattern."""
     if _NOT_STANDARD_SYNTAX.search(pattern):
         return None
@@ -316,7 +318,7 @@ def opening_literals(pattern: str) -> frozenset[str] | None:
     """Strings, as written in the pattern (not case-folded), one of which every match of
     ``pattern`` starts with; None where the openings cannot be read off the pattern, one of
     them would be empty, or there are more than OPENINGS_LIMIT."""
-    parsed = _parse(pattern)
+    parsed = parse_pattern(pattern)
     if parsed is None or _has_inline_flags(parsed):
         return None  # a part in another case mode than the rule's: its openings' mode would differ
     found = _openings(list(parsed))
@@ -396,3 +398,41 @@ def finditer_at_openings(pattern: regex.Pattern, openings: tuple[regex.Pattern, 
             matches.append(match)
             end = match.end()
     return matches
+
+
+def openings_at_word_boundary(
+    pattern: str, openings: tuple[tuple[str, regex.Pattern], ...] | None
+) -> tuple[tuple[str, regex.Pattern], ...] | None:
+    """A rule's openings (resources.search_openings), each searched for only after a word boundary
+    where every match of the rule starts at one: "iv" is in "positive", "me" in "time", "peri" in
+    "experience", and each place found costs a try of the rule."""
+    if openings is None or not _opens_at_word_boundary(pattern):
+        return openings
+    return tuple((literal, _at_word_boundary(opening)) for literal, opening in openings)
+
+
+def _opens_at_word_boundary(pattern: str) -> bool:
+    """Whether every match of a pattern starts at a word boundary: each of its branches opens
+    with "\\b", after lookarounds only ("\\bIV\\b|(?<![(\\[])\\biv\\b")."""
+    parsed = parse_pattern(pattern)
+    return parsed is not None and _items_open_at_word_boundary(list(parsed))
+
+
+def _items_open_at_word_boundary(items) -> bool:
+    for op, argument in items:
+        if op is AT and argument is AT_BOUNDARY:
+            return True
+        if op in (ASSERT, ASSERT_NOT, AT):
+            continue  # zero-width: the boundary may come after it, at the same place
+        if op is BRANCH:
+            return all(_items_open_at_word_boundary(list(branch)) for branch in argument[1])
+        if op is SUBPATTERN and not (argument[1] or argument[2]):  # a group in the pattern's own mode
+            return _items_open_at_word_boundary(list(argument[-1]))
+        return False
+    return False
+
+
+def _at_word_boundary(opening: regex.Pattern) -> regex.Pattern:
+    """An opening's pattern that matches only after a word boundary, in the same case mode."""
+    mode = NO_FULLCASE if opening.pattern.startswith(NO_FULLCASE) else ""
+    return regex.compile(mode + r"\b" + opening.pattern[len(mode):], opening.flags)

@@ -45,18 +45,18 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..nlp.spans import EFFECTS, P_VALUES, Found, doc_text, read_spans, write_spans
-from ..resources import _parse as parse_pattern
 from ..resources import (
     Literals,
     finditer_at_openings,
     fold_for_literals,
     load_rules,
     opening_literals,
+    openings_at_word_boundary,
+    parse_pattern,
     required_literals,
     search_openings,
 )
 from .numbers import SIGNED_BOUND, SIGNED_DECIMAL, decimal_value
-from .routes import openings_at_word_boundary
 
 try:  # the standard library's regular-expression parser (resources reads patterns with it)
     from re._constants import ASSERT, LITERAL

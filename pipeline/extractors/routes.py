@@ -37,22 +37,16 @@ from spacy.tokens import Doc, Span
 
 from ..nlp.spans import DOSES, ENTITIES, ROUTES, Found, doc_text, write_spans
 from ..resources import (
-    NO_FULLCASE,
     Literals,
     Rule,
     finditer_at_openings,
     fold_for_literals,
     load_rules,
     opening_literals,
+    openings_at_word_boundary,
     required_literals,
     search_openings,
 )
-from ..resources import _parse as parse_pattern
-
-try:  # the standard library's regular-expression parser's codes (resources reads patterns with it)
-    from re._constants import ASSERT, ASSERT_NOT, AT, AT_BOUNDARY, BRANCH, SUBPATTERN
-except ImportError:  # pragma: no cover - Python 3.10
-    from sre_constants import ASSERT, ASSERT_NOT, AT, AT_BOUNDARY, BRANCH, SUBPATTERN
 
 # How a rule's matches are taken (routes.jsonl's labels).
 PHRASE, WORD, DESTINATION, ABBREVIATION = "phrase", "word", "destination", "abbreviation"
@@ -290,44 +284,6 @@ def _search_openings(rule: Rule) -> tuple[tuple[str, regex.Pattern], ...] | None
         if as_written is not None and len(as_written) >= 2 and starts and min(map(len, starts)) >= 2:
             openings = tuple((opening, regex.compile(regex.escape(opening), regex.V1)) for opening in sorted(starts))
     return openings_at_word_boundary(rule.pattern, openings)
-
-
-def openings_at_word_boundary(
-    pattern: str, openings: tuple[tuple[str, regex.Pattern], ...] | None
-) -> tuple[tuple[str, regex.Pattern], ...] | None:
-    """A rule's openings (resources.search_openings), each searched for only after a word boundary
-    where every match of the rule starts at one: "iv" is in "positive", "me" in "time", "peri" in
-    "experience", and each place found costs a try of the rule."""
-    if openings is None or not _opens_at_word_boundary(pattern):
-        return openings
-    return tuple((literal, _at_word_boundary(opening)) for literal, opening in openings)
-
-
-def _opens_at_word_boundary(pattern: str) -> bool:
-    """Whether every match of a pattern starts at a word boundary: each of its branches opens
-    with "\\b", after lookarounds only ("\\bIV\\b|(?<![(\\[])\\biv\\b")."""
-    parsed = parse_pattern(pattern)
-    return parsed is not None and _items_open_at_word_boundary(list(parsed))
-
-
-def _items_open_at_word_boundary(items) -> bool:
-    for op, argument in items:
-        if op is AT and argument is AT_BOUNDARY:
-            return True
-        if op in (ASSERT, ASSERT_NOT, AT):
-            continue  # zero-width: the boundary may come after it, at the same place
-        if op is BRANCH:
-            return all(_items_open_at_word_boundary(list(branch)) for branch in argument[1])
-        if op is SUBPATTERN and not (argument[1] or argument[2]):  # a group in the pattern's own mode
-            return _items_open_at_word_boundary(list(argument[-1]))
-        return False
-    return False
-
-
-def _at_word_boundary(opening: regex.Pattern) -> regex.Pattern:
-    """An opening's pattern that matches only after a word boundary, in the same case mode."""
-    mode = NO_FULLCASE if opening.pattern.startswith(NO_FULLCASE) else ""
-    return regex.compile(mode + r"\b" + opening.pattern[len(mode):], opening.flags)
 
 
 # Abbreviations in a run such as "IM+IT", "IM or IT", "IT/IM" share their evidence.
