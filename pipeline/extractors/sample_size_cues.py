@@ -13,7 +13,6 @@ holds the cues that make a number a result ("4 cases had diarrhea") or no count 
 from __future__ import annotations
 
 import bisect
-import heapq
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -289,7 +288,14 @@ def _numbers(text: str):
     one scan for the alternation would, and each scanner's match is the one number_pattern
     makes at its start (the same branches, tried in the same order)."""
     digits, _ = _number_scanners()
-    return heapq.merge(digits.finditer(text), _spelled_numbers(text), key=_start)
+    found = list(digits.finditer(text))
+    spelled = _spelled_numbers(text)
+    # A text holds two or three spelled numbers, most none: sorting them in costs less than
+    # merging the two streams match by match.
+    if spelled:
+        found.extend(spelled)
+        found.sort(key=_start)
+    return found
 
 
 def _spelled_numbers(text: str) -> list[regex.Match]:
@@ -382,8 +388,8 @@ class _LiteralIndex(NamedTuple):
     as much; the prefilters pass one rule in ten)."""
 
     # Every literal of the rules' prefilters, once, under a gate: a string it holds (see
-    # _literal_gates), with the literals that hold it.
-    gates: tuple[tuple[str, tuple[str, ...]], ...]
+    # _literal_gates) -> the literals that hold it.
+    gates: dict[str, tuple[str, ...]]
     rules_of: dict[str, tuple[int, ...]]  # a literal -> the rules (their indices) it lets through
     unfiltered: tuple[int, ...]  # the rules without a prefilter: always run
 
@@ -406,7 +412,7 @@ def _literal_index(prefilters) -> _LiteralIndex:
 GATE_LENGTH = 3
 
 
-def _literal_gates(literals) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _literal_gates(literals) -> dict[str, tuple[str, ...]]:
     """The literals under gates: a window that lacks a gate lacks every literal that holds it, so
     one test stands for them all (a window holds few of the literals, and a test costs about
     the same whatever it finds: on the dev set the gates make the tests half as many). Each gate
@@ -425,19 +431,20 @@ def _literal_gates(literals) -> tuple[tuple[str, tuple[str, ...]], ...]:
         gated = tuple(sorted(literal for literal in left if gate in literal))
         gates.append((gate, gated))
         left.difference_update(gated)
-    return tuple(gates + [(literal, (literal,)) for literal in sorted(left)])
+    # (A gate is held by none of the literals left, so no gate is also a literal left.)
+    return dict(gates + [(literal, (literal,)) for literal in sorted(left)])
 
 
 def _may_match(index: _LiteralIndex, window: str) -> list[int]:
     """The rules (their indices, in order) whose prefilter passes ``window``, compared
     case-folded as the prefilters are."""
     passed = set(index.unfiltered)
-    folded = fold_for_literals(window)
-    for gate, literals in index.gates:
-        if gate in folded:
-            for literal in literals:
-                if literal in folded:
-                    passed.update(index.rules_of[literal])
+    held = fold_for_literals(window).__contains__
+    # filter() runs the tests without a Python step each: a window holds one or two of the
+    # forty-odd gates, and the loop over them cost more than the substring tests themselves.
+    for gate in filter(held, index.gates):
+        for literal in filter(held, index.gates[gate]):
+            passed.update(index.rules_of[literal])
     return sorted(passed)
 
 

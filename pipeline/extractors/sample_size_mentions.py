@@ -107,6 +107,10 @@ def find_counts(text: str) -> list[Candidate]:
     for cache in (after_cues, before_cues, is_no_count, outcome_before):
         cache.cache_clear()
     candidates = find_candidates(text)
+    # Every later step reads the numbers found; without any (a title, a short note), each
+    # would still build its sets and indices for nothing.
+    if not candidates:
+        return []
     sentences = sentence_spans(text)
     kept: list[Candidate] = []
     # Numbers found not to be counts at all; the coordination rules must not revive them.
@@ -691,7 +695,9 @@ YEAR = regex.compile(r"19[5-9]\d|20[0-4]\d")
 
 
 def _looks_like_year(cand: Candidate, text: str) -> bool:
-    return bool(YEAR.fullmatch(text[cand.num_start: cand.num_end])) and not PARTITIVE_AFTER.match(text, cand.num_end)
+    # A year has four digits; most numbers have fewer, and the pattern is not tried on them.
+    return cand.num_end - cand.num_start == 4 and YEAR.fullmatch(text, cand.num_start, cand.num_end) is not None \
+        and not PARTITIVE_AFTER.match(text, cand.num_end)
 
 
 # "... and 54 (78%) of the 69 placebo-treated patients completed": a second partitive shares
