@@ -351,6 +351,10 @@ def _denominator_pattern() -> regex.Pattern:
 
 
 def is_denominator(before: str) -> bool:
+    # The pattern ends on "of " and at most "these " (and a final line break): the few texts
+    # before a count that end so are read by it.
+    if "of " not in before[-12:].lower():
+        return False
     # "$" holds at the end, or before a final line break.
     return _denominator_pattern().search(before, max(0, len(before) - 1)) is not None
 
@@ -388,8 +392,8 @@ class _LiteralIndex(NamedTuple):
     as much; the prefilters pass one rule in ten)."""
 
     # Every literal of the rules' prefilters, once, under a gate: a string it holds (see
-    # _literal_gates) -> the literals that hold it.
-    gates: dict[str, tuple[str, ...]]
+    # _literal_gates), with the literals that hold it.
+    gates: tuple[tuple[str, tuple[str, ...]], ...]
     rules_of: dict[str, tuple[int, ...]]  # a literal -> the rules (their indices) it lets through
     unfiltered: tuple[int, ...]  # the rules without a prefilter: always run
 
@@ -412,7 +416,7 @@ def _literal_index(prefilters) -> _LiteralIndex:
 GATE_LENGTH = 3
 
 
-def _literal_gates(literals) -> dict[str, tuple[str, ...]]:
+def _literal_gates(literals) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The literals under gates: a window that lacks a gate lacks every literal that holds it, so
     one test stands for them all (a window holds few of the literals, and a test costs about
     the same whatever it finds: on the dev set the gates make the tests half as many). Each gate
@@ -431,20 +435,19 @@ def _literal_gates(literals) -> dict[str, tuple[str, ...]]:
         gated = tuple(sorted(literal for literal in left if gate in literal))
         gates.append((gate, gated))
         left.difference_update(gated)
-    # (A gate is held by none of the literals left, so no gate is also a literal left.)
-    return dict(gates + [(literal, (literal,)) for literal in sorted(left)])
+    return tuple(gates + [(literal, (literal,)) for literal in sorted(left)])
 
 
 def _may_match(index: _LiteralIndex, window: str) -> list[int]:
     """The rules (their indices, in order) whose prefilter passes ``window``, compared
     case-folded as the prefilters are."""
     passed = set(index.unfiltered)
-    held = fold_for_literals(window).__contains__
-    # filter() runs the tests without a Python step each: a window holds one or two of the
-    # forty-odd gates, and the loop over them cost more than the substring tests themselves.
-    for gate in filter(held, index.gates):
-        for literal in filter(held, index.gates[gate]):
-            passed.update(index.rules_of[literal])
+    folded = fold_for_literals(window)
+    for gate, literals in index.gates:
+        if gate in folded:
+            for literal in literals:
+                if literal in folded:
+                    passed.update(index.rules_of[literal])
     return sorted(passed)
 
 
@@ -580,6 +583,10 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
 
 
 def _spelled_number_word(word: str) -> bool:
+    # A spelled number starts with one of the first number words (see _spelled_numbers): the
+    # number grammar, case-insensitive and costly, is tried only on the few words that do.
+    if not fold_for_literals(word).startswith(_first_number_words()):
+        return False
     found = number_pattern().fullmatch(word)
     return found is not None and found.group("digits") is None
 

@@ -169,7 +169,7 @@ def find_counts(text: str) -> list[Candidate]:
         partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
         # "recruited 72 participants, of whom 36 ...", "Of these, 40 ...": part of a group just
         # counted, which a count without a cue of its own does not add to.
-        subset = SUBSET_BEFORE.search(before_text) is not None
+        subset = SUBSET_BEFORE.search(before_text, max(0, len(before_text) - 1)) is not None
         # "10 patients, including 3 severe and 7 moderate cases": the make-up of a group whose
         # own count is written (GOLD.md "Decisions") is no mention.
         # (The kept count is looked at first: it is in the sentence far less often than not.)
@@ -617,7 +617,9 @@ PARTICIPLE_AFTER = regex.compile(r"\G(?: (?!(?:were|was|had|have|has|did|are|is)
 SUBSET_ROLES = ("randomized", "analyzed", "completed", "withdrawn")
 
 # "of whom 225", "of which 36 patients", "Of these, 40", "among them, 12".
-SUBSET_BEFORE = regex.compile(r"\b(?:of|among|amongst) (?:whom|which|these|them|those)(?: patients| subjects| participants)?,? ?$", regex.I)
+# It ends where the text before the count does, so it looks behind from there (as
+# sample_size_cues.is_denominator) rather than being tried from every position before.
+SUBSET_BEFORE = regex.compile(r"(?<=\b(?:of|among|amongst) (?:whom|which|these|them|those)(?: patients| subjects| participants)?,? ?)$", regex.I)
 # "10 patients, including 3 severe and 7 moderate cases": "including" and any parts before.
 INCLUDING_BEFORE = regex.compile(
     r"\bincluding (?:the |only )?(?:(?:\d{1,7}|[A-Za-z]+)(?: [A-Za-z][\w-]*){0,3},? (?:and |or )?){0,4}$", regex.I)
