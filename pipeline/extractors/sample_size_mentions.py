@@ -1255,10 +1255,29 @@ GROUPS_FORMED = regex.compile(
 IN_LABELLED_GROUP_AFTER = regex.compile(rf"\G(?: [a-z]+){{0,3}}? in (?:the )?(?i:group) (?P<label>{GROUP_LABEL})\b")
 
 
+# The verbs GROUPS_FORMED starts with, as written.
+GROUPS_FORMED_VERBS = ("random", "divided", "allocated", "assigned")
+
+
+def _first_groups_formed(text: str) -> regex.Match | None:
+    """GROUPS_FORMED.search(text), tried only where one of its verbs stands: a text holds a
+    handful, and scanning every position for the pattern costs more."""
+    places = set()
+    for verb in GROUPS_FORMED_VERBS:
+        at = text.find(verb)
+        while at >= 0:
+            places.add(at)
+            at = text.find(verb, at + 1)
+    for at in sorted(places):
+        if (formed := GROUPS_FORMED.match(text, at)) is not None:
+            return formed
+    return None
+
+
 def _mark_parts_of_formed_groups(text: str, kept: list[Candidate]) -> None:
     """'randomized into groups A and B ... 43 in group AR': a group whose label extends a formed
     group's names a part of it (a subgroup), never a further group."""
-    formed = GROUPS_FORMED.search(text)
+    formed = _first_groups_formed(text)
     if formed is None:
         return
     labels = set(formed.captures("label"))
