@@ -13,7 +13,6 @@ holds the cues that make a number a result ("4 cases had diarrhea") or no count 
 from __future__ import annotations
 
 import bisect
-import heapq
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -86,6 +85,8 @@ MARK = "§"
 # The clause a count belongs to ends at a sentence end or a semicolon; a sentence ends at
 # ". " before a capital, a digit or "(", at a line break, or at ".RESULTS" (a heading run on).
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\d])|\n|\.(?=[A-Z]{3,})")
+# The characters a sentence end is one of (sentence_spans looks for them first).
+SENTENCE_ENDERS = ".!?\n"
 
 # How far a cue may stand from its count; the rules bound their own gaps too.
 BEFORE_WINDOW = 90
@@ -289,7 +290,14 @@ def _numbers(text: str):
     one scan for the alternation would, and each scanner's match is the one number_pattern
     makes at its start (the same branches, tried in the same order)."""
     digits, _ = _number_scanners()
-    return heapq.merge(digits.finditer(text), _spelled_numbers(text), key=_start)
+    found = list(digits.finditer(text))
+    spelled = _spelled_numbers(text)
+    # A text holds two or three spelled numbers, most none: sorting them in costs less than
+    # merging the two streams match by match.
+    if spelled:
+        found.extend(spelled)
+        found.sort(key=_start)
+    return found
 
 
 def _spelled_numbers(text: str) -> list[regex.Match]:
@@ -345,6 +353,10 @@ def _denominator_pattern() -> regex.Pattern:
 
 
 def is_denominator(before: str) -> bool:
+    # The pattern ends on "of " and at most "these " (and a final line break): the few texts
+    # before a count that end so are read by it.
+    if "of " not in before[-12:].lower():
+        return False
     # "$" holds at the end, or before a final line break.
     return _denominator_pattern().search(before, max(0, len(before) - 1)) is not None
 
@@ -494,10 +506,19 @@ def _number_value(match: regex.Match) -> int | None:
 # last text's are kept; a tuple, so that no reader can change what the next one sees).
 @lru_cache(maxsize=1)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # A sentence end is one character, one of SENTENCE_ENDERS: the pattern is tried only where
+    # one stands (a few dozen places) rather than scanned over the whole text.
+    places = []
+    for ender in SENTENCE_ENDERS:
+        at = text.find(ender)
+        while at >= 0:
+            places.append(at)
+            at = text.find(ender, at + 1)
     spans, start = [], 0
-    for boundary in SENTENCE_END.finditer(text):
-        spans.append((start, boundary.end()))
-        start = boundary.end()
+    for at in sorted(places):
+        if SENTENCE_END.match(text, at):
+            spans.append((start, at + 1))
+            start = at + 1
     spans.append((start, len(text)))
     return tuple(spans)
 
@@ -573,6 +594,10 @@ def noun_phrase(text: str, pos: int) -> tuple[int, int, str, bool] | None:
 
 
 def _spelled_number_word(word: str) -> bool:
+    # A spelled number starts with one of the first number words (see _spelled_numbers): the
+    # number grammar, case-insensitive and costly, is tried only on the few words that do.
+    if not fold_for_literals(word).startswith(_first_number_words()):
+        return False
     found = number_pattern().fullmatch(word)
     return found is not None and found.group("digits") is None
 
@@ -603,10 +628,35 @@ def _participant_noun_next(text: str, pos: int) -> bool:
     return found is not None and found.group("sep") == " " and found.group("word").rstrip(".'’").lower() in participant_nouns()
 
 
+def _n_equals(text: str) -> list[regex.Match]:
+    """The matches of N_EQUALS as its finditer finds them, but tried only where one may start:
+    at most three characters before a sign ("n = ", "N.=", "n. :"), or after the bracket of
+    "(n 196)". A text holds a few dozen signs, and trying the pattern there costs less than
+    scanning every position."""
+    places = set()
+    for sign in "=:":
+        at = text.find(sign)
+        while at >= 0:
+            places.update(range(max(0, at - 3), at))
+            at = text.find(sign, at + 1)
+    for opening in ("(n ", "(N "):
+        at = text.find(opening)
+        while at >= 0:
+            places.add(at + 1)
+            at = text.find(opening, at + 1)
+    found, end = [], 0
+    for at in sorted(places):
+        # As in the scan, the next match is looked for from where the last one ended.
+        if at >= end and text[at] in "nN" and (match := N_EQUALS.match(text, at)) is not None:
+            found.append(match)
+            end = match.end()
+    return found
+
+
 def find_candidates(text: str) -> list[Candidate]:
     found: list[Candidate] = []
     taken: set[int] = set()
-    for match in N_EQUALS.finditer(text):
+    for match in _n_equals(text):
         value = int(decimal_value(match.group("number")))
         taken.add(match.start("number"))
         if not value:  # "(n = 0)": an empty group is no count (and the number is no other count)

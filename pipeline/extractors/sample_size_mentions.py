@@ -107,6 +107,10 @@ def find_counts(text: str) -> list[Candidate]:
     for cache in (after_cues, before_cues, is_no_count, outcome_before):
         cache.cache_clear()
     candidates = find_candidates(text)
+    # Every later step reads the numbers found; without any (a title, a short note), each
+    # would still build its sets and indices for nothing.
+    if not candidates:
+        return []
     sentences = sentence_spans(text)
     kept: list[Candidate] = []
     # Numbers found not to be counts at all; the coordination rules must not revive them.
@@ -165,7 +169,7 @@ def find_counts(text: str) -> list[Candidate]:
         partitive = PARTITIVE_AFTER.match(text, cand.num_end) if cand.kind == "bare" else None
         # "recruited 72 participants, of whom 36 ...", "Of these, 40 ...": part of a group just
         # counted, which a count without a cue of its own does not add to.
-        subset = SUBSET_BEFORE.search(before_text) is not None
+        subset = SUBSET_BEFORE.search(before_text, max(0, len(before_text) - 1)) is not None
         # "10 patients, including 3 severe and 7 moderate cases": the make-up of a group whose
         # own count is written (GOLD.md "Decisions") is no mention.
         # (The kept count is looked at first: it is in the sentence far less often than not.)
@@ -613,7 +617,9 @@ PARTICIPLE_AFTER = regex.compile(r"\G(?: (?!(?:were|was|had|have|has|did|are|is)
 SUBSET_ROLES = ("randomized", "analyzed", "completed", "withdrawn")
 
 # "of whom 225", "of which 36 patients", "Of these, 40", "among them, 12".
-SUBSET_BEFORE = regex.compile(r"\b(?:of|among|amongst) (?:whom|which|these|them|those)(?: patients| subjects| participants)?,? ?$", regex.I)
+# It ends where the text before the count does, so it looks behind from there (as
+# sample_size_cues.is_denominator) rather than being tried from every position before.
+SUBSET_BEFORE = regex.compile(r"(?<=\b(?:of|among|amongst) (?:whom|which|these|them|those)(?: patients| subjects| participants)?,? ?)$", regex.I)
 # "10 patients, including 3 severe and 7 moderate cases": "including" and any parts before.
 INCLUDING_BEFORE = regex.compile(
     r"\bincluding (?:the |only )?(?:(?:\d{1,7}|[A-Za-z]+)(?: [A-Za-z][\w-]*){0,3},? (?:and |or )?){0,4}$", regex.I)
@@ -691,7 +697,9 @@ YEAR = regex.compile(r"19[5-9]\d|20[0-4]\d")
 
 
 def _looks_like_year(cand: Candidate, text: str) -> bool:
-    return bool(YEAR.fullmatch(text[cand.num_start: cand.num_end])) and not PARTITIVE_AFTER.match(text, cand.num_end)
+    # A year has four digits; most numbers have fewer, and the pattern is not tried on them.
+    return cand.num_end - cand.num_start == 4 and YEAR.fullmatch(text, cand.num_start, cand.num_end) is not None \
+        and not PARTITIVE_AFTER.match(text, cand.num_end)
 
 
 # "... and 54 (78%) of the 69 placebo-treated patients completed": a second partitive shares
@@ -1247,10 +1255,29 @@ GROUPS_FORMED = regex.compile(
 IN_LABELLED_GROUP_AFTER = regex.compile(rf"\G(?: [a-z]+){{0,3}}? in (?:the )?(?i:group) (?P<label>{GROUP_LABEL})\b")
 
 
+# The verbs GROUPS_FORMED starts with, as written.
+GROUPS_FORMED_VERBS = ("random", "divided", "allocated", "assigned")
+
+
+def _first_groups_formed(text: str) -> regex.Match | None:
+    """GROUPS_FORMED.search(text), tried only where one of its verbs stands: a text holds a
+    handful, and scanning every position for the pattern costs more."""
+    places = set()
+    for verb in GROUPS_FORMED_VERBS:
+        at = text.find(verb)
+        while at >= 0:
+            places.add(at)
+            at = text.find(verb, at + 1)
+    for at in sorted(places):
+        if (formed := GROUPS_FORMED.match(text, at)) is not None:
+            return formed
+    return None
+
+
 def _mark_parts_of_formed_groups(text: str, kept: list[Candidate]) -> None:
     """'randomized into groups A and B ... 43 in group AR': a group whose label extends a formed
     group's names a part of it (a subgroup), never a further group."""
-    formed = GROUPS_FORMED.search(text)
+    formed = _first_groups_formed(text)
     if formed is None:
         return
     labels = set(formed.captures("label"))
