@@ -678,3 +678,25 @@ AMOUNT_STARTS = [
 @pytest.mark.parametrize("text, expected", AMOUNT_STARTS, ids=[t for t, _ in AMOUNT_STARTS])
 def test_where_an_amount_starts(text, expected):
     assert [(span, value, unit) for span, value, _, _, unit, _ in _doses(text)] == expected
+
+
+# A power of ten past the largest float ("10^999") is no dose and must not fail the document: Python
+# raises OverflowError for 10.0 ** 309, and an infinite value is a wrong number. Doses beside it stay.
+@pytest.mark.parametrize("text,expected", [
+    ("the infusion held 10^999 mg of saline and 4 mg of ondansetron", [("4 mg", 4.0)]),
+    ("animals got 3 × 10^400 cells/kg or 2 × 10^6 cells/kg", [("2 × 10^6 cells/kg", 2e6)]),
+    ("a dose of " + "7" * 350 + " mg was typed by mistake", []),
+    ("0 x 10^999 cells/kg", []),
+    # Negatives: large but finite powers are read.
+    ("a total of 5 x 10^12 cells was given", [("5 x 10^12 cells", 5e12)]),
+    ("1.5 × 10^300 cells", [("1.5 × 10^300 cells", 1.5e300)]),
+])
+def test_power_past_the_largest_float_is_no_dose(text, expected):
+    assert [(f.text, f.values["value"]) for f in _found(text)] == expected
+
+
+def _found(text):
+    class Shown:
+        def __init__(self, found):
+            self.text, self.values = text[found.start:found.end], found.values
+    return [Shown(found) for found in find_doses(text)]

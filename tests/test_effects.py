@@ -401,3 +401,17 @@ def test_rules_before_a_lookahead_literal_find_what_a_search_finds(text):
     for rule in rules:
         assert ([m.span() for m in _matches_before_literal(rule.pattern, rule.before_literal, text)]
                 == [m.span() for m in rule.pattern.finditer(text)])
+
+
+# An estimate or bound in exponent notation is read whole or not at all: the mantissa alone
+# ("2.1" of "2.1E-3") would be a wrong number.
+@pytest.mark.parametrize("text,expected", [
+    ("the odds ratio was 3.2E-2 (95% CI 1.0E-2 to 9.9E-2)", []),
+    ("risk ratio 1.4 (95% CI 1.1 to 1.8e1)", []),
+    ("HR 5e3 (95% CI 1.2 to 8.4)", []),
+    # Negatives: an "e" that starts a word after the number is no exponent.
+    ("OR 1.9 (95% CI 1.2 to 3.0) even in older patients", [(1.9, 1.2, 3.0)]),
+    ("MD -0.8 (95% CI -1.3 to -0.3) each week", [(-0.8, -1.3, -0.3)]),
+])
+def test_exponent_notation_is_not_read_as_its_mantissa(text, expected):
+    assert [(f.values["value"], f.values["ci_low"], f.values["ci_high"]) for f in find_effects(text)] == expected

@@ -21,6 +21,7 @@ amount ("riluzole 50 mg", "50 mg of riluzole", "vitamin D3 (50,000 IU)", the clo
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ from .numbers import (
     POWER_OF_TEN,
     TIMES,
     decimal_value,
+    power_of_ten,
     power_of_ten_exponent,
     spelled_number_pattern,
     spelled_number_value,
@@ -345,7 +347,7 @@ def _quantity(text: str) -> _Quantity:
     multiplier = None
     if parts.group("bare"):
         mantissa = 1.0
-        multiplier = 10.0 ** power_of_ten_exponent(parts.group("bare"))
+        multiplier = power_of_ten(power_of_ten_exponent(parts.group("bare")))
     else:
         written = parts.group("mantissa")
         if written.startswith(("0,", "0. ")):  # COMMA_DECIMAL, SPACED_DECIMAL
@@ -353,9 +355,9 @@ def _quantity(text: str) -> _Quantity:
         else:
             mantissa = decimal_value(written)
         if parts.group("power"):
-            multiplier = 10.0 ** power_of_ten_exponent(parts.group("power"))
+            multiplier = power_of_ten(power_of_ten_exponent(parts.group("power")))
         elif parts.group("e"):
-            multiplier = 10.0 ** power_of_ten_exponent(parts.group("e"))
+            multiplier = power_of_ten(power_of_ten_exponent(parts.group("e")))
     if parts.group("scale"):
         scale = SCALES[parts.group("scale").lower().rstrip("s")]
         multiplier = scale * (multiplier or 1.0)
@@ -388,7 +390,7 @@ def _read_amounts(texts: tuple[str, ...]) -> tuple[dict, ...]:
         low = _quantity(parts.group("low"))
         high = _quantity(parts.group("high")) if parts.group("high") else None
         if parts.group("outer"):
-            outer = 10.0 ** power_of_ten_exponent(parts.group("outer"))
+            outer = power_of_ten(power_of_ten_exponent(parts.group("outer")))
             for quantity in (low, high):
                 quantity.power = quantity.power or outer
         parsed.append((low, high, "pm" if parts.group("pm") else "range" if parts.group("range") else None))
@@ -788,6 +790,8 @@ def _doses_of(text, items, amounts, unit, end, expression_end, own, ties: list[D
     found = []
     frequency = _frequency(*_near(text, items[0][0], end))
     for index, ((start, amount_end, _), amount) in enumerate(zip(items, amounts)):
+        if not all(math.isfinite(v) for v in amount.values() if v is not None):
+            continue  # past the largest float ("10^999 mg"): no value to give
         if amount["value"] <= 0 or (amount["value_max"] is not None and amount["value_max"] <= amount["value"]):
             continue  # a range runs up: "from 45 to 38 units" is a change
         if unit.startswith("cells") and amount["value"] < 1000:

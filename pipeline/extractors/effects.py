@@ -131,10 +131,15 @@ PERCENT = r"(?: ?%| percent\b| per cent\b)"
 NUMBER_START = r"(?-i:(?=[-+\d.·]))"
 # "1. 22; 95% CI": a decimal split by a space (PDF copies), only where a labelled interval follows.
 SPACED_ESTIMATE = r"(?<![\w.·])\d{1,2}\. \d{1,3}(?=[;,] ?\d{2} ?% ?CI)"
+# A number in exponent notation ("2.1E-3", "3.4e2") is read whole or not at all: its mantissa alone
+# would be a wrong number, and the estimates and bounds here are never written that way.
+NO_EXPONENT = r"(?![eE][-+]?\d)"
+# One end of an interval (see numbers.SIGNED_BOUND).
+BOUND = rf"{SIGNED_BOUND}{NO_EXPONENT}"
 # An estimate: a signed decimal, not the level of a CI label ("95% CI") nor a p-value ("P = .01").
 NOT_A_LEVEL = rf"(?!{PERCENT}?[ -]?{CI_WORD})"
 NOT_A_P_VALUE = r"(?<!\bp(?:[- ]?values?)? ?(?:[<>=≤≥:]|[<>]=) ?)"
-VALUE = rf"{NOT_A_P_VALUE}(?P<value>{SIGNED_DECIMAL}|{SPACED_ESTIMATE}){NOT_A_LEVEL}(?P<percent>{PERCENT})?"
+VALUE = rf"{NOT_A_P_VALUE}(?P<value>{SIGNED_DECIMAL}|{SPACED_ESTIMATE}){NO_EXPONENT}{NOT_A_LEVEL}(?P<percent>{PERCENT})?"
 # A p-value written between an estimate and its interval: "OR 2.1 (P = .01; 95% CI ...)", "OR 2.1;
 # p = 0.01; 95% CI ...".
 P_VALUE_INLINE = r"p ?(?:[<>=≤≥]|[<>]=) ?0?[.·]\d+"
@@ -148,18 +153,18 @@ BOUND_UNIT = rf"(?:(?: ?(?P=unit))(?![\w/])|{PERCENT})?"
 RANGE_SIGN = r"(?: ?[-—~～] ?| to )"
 # The two ends: "0.43-0.80", "0.90 to 1.12", "-5.0--1.2", "19.7, 22.0", "[-2.3; 1.5]", "0.5 — 0.9".
 BOUNDS = (
-    rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN}| ?[;,] ?)"
-    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
+    rf"(?P<low>{BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN}| ?[;,] ?)"
+    rf"(?P<high>{BOUND})(?P<high_unit>{BOUND_UNIT})"
 )
 # The two ends joined by a range sign only, where no bracket or label says they are an interval.
 DASHED_BOUNDS = (
-    rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN})"
-    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
+    rf"(?P<low>{BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN})"
+    rf"(?P<high>{BOUND})(?P<high_unit>{BOUND_UNIT})"
 )
 # After a label "and" joins the ends too: "95% confidence limits 1.3 and 3.1".
 LABELLED_BOUNDS = (
-    rf"(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN}| ?[;,] ?| and )"
-    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})"
+    rf"(?P<low>{BOUND}){BOUND_UNIT}(?P<separator>{RANGE_SIGN}| ?[;,] ?| and )"
+    rf"(?P<high>{BOUND})(?P<high_unit>{BOUND_UNIT})"
 )
 # "95% CI 0.43-0.80", "95% confidence interval [-2.3; 1.5]".
 LABELLED_INTERVAL = (
@@ -197,8 +202,8 @@ BARE_TAILS = (
     # "(22.4 mU/L; 12.4, 32.4)": the estimate and its ends in one bracket, after a semicolon, the ends
     # joined by a comma; only where the bracket opens right before the value and the ends hold it
     # (see _compact_interval_holds).
-    rf"|(?P<compact> ?; ?)(?P<low>{SIGNED_BOUND}){BOUND_UNIT}(?P<separator> ?, ?)"
-    rf"(?P<high>{SIGNED_BOUND})(?P<high_unit>{BOUND_UNIT})(?= ?[)\]])"
+    rf"|(?P<compact> ?; ?)(?P<low>{BOUND}){BOUND_UNIT}(?P<separator> ?, ?)"
+    rf"(?P<high>{BOUND})(?P<high_unit>{BOUND_UNIT})(?= ?[)\]])"
 )
 ESTIMATE = _compile(rf"{ESTIMATE_HEAD}(?:{FAVOURING}(?:{LABELLED_TAILS})|{BARE_TAILS})")
 # In a text without a CI label (see _may_hold_ci_label) the labelled tails match nowhere, nor does a
@@ -233,7 +238,7 @@ LONE_VALUE_END = (
 )
 LONE_VALUE = _compile(
     rf"{VALUE}(?! ?(?:-|to ) ?\d| ?[×x*] ?10|[\w·%]|\.\d| ?[(\[] ?[-+]?[\d.·]"
-    rf"| ?[;,] ?{SIGNED_BOUND} ?(?:-|to ) ?[-+]?[\d.·]| ?,? (?:vs\.?|versus|compared)\b){LONE_VALUE_END}"
+    rf"| ?[;,] ?{BOUND} ?(?:-|to ) ?[-+]?[\d.·]| ?,? (?:vs\.?|versus|compared)\b){LONE_VALUE_END}"
 )
 # A value without an interval in a sentence that plans or assumes it is no result: "to detect a
 # difference of 10 points", "assuming a hazard ratio of 0.75", "an OR of 1.5 was considered relevant".

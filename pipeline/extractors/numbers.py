@@ -12,6 +12,7 @@ Cleaning (reading/clean.py) has already folded Unicode minus and dash variants t
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import regex
@@ -102,6 +103,14 @@ def power_of_ten_exponent(text: str) -> int:
     return int(found.group(1))
 
 
+def power_of_ten(exponent: int) -> float:
+    """10 to the ``exponent``, or infinity past the largest float: Python raises OverflowError for
+    10.0 ** 309, and one "10^999" typed into an abstract must not fail its whole document. No fact
+    takes such a value; the extractors refuse a number that is not finite (a wrong number is worse
+    than none)."""
+    return 10.0**exponent if exponent <= 308 else math.inf
+
+
 def number_value(text: str) -> float:
     """The value of a string matched by NUMBER, rounded to 12 significant digits so that
     '2.1 × 10^-8' is 2.1e-08 and not 2.1000000000000003e-08."""
@@ -111,7 +120,7 @@ def number_value(text: str) -> float:
 def _unrounded_number_value(text: str) -> float:
     text = text.strip()
     if _POWER_ONLY.match(text):
-        return 10.0 ** power_of_ten_exponent(text)
+        return power_of_ten(power_of_ten_exponent(text))
     if _GROUPED_ONLY.match(text):
         return decimal_value(text)
     parts = _MANTISSA_AND_REST.match(text)
@@ -124,10 +133,10 @@ def _unrounded_number_value(text: str) -> float:
     if rest[:1] in "eE":
         if mantissa == "10":
             # "10E6" in a copied abstract is a flattened 10^6 (GOLD.md), not 1e7.
-            return 10.0 ** power_of_ten_exponent(rest)
-        return decimal_value(mantissa) * 10.0 ** power_of_ten_exponent(rest)
+            return power_of_ten(power_of_ten_exponent(rest))
+        return decimal_value(mantissa) * power_of_ten(power_of_ten_exponent(rest))
     power = _LEADING_TIMES.sub("", rest)
-    return decimal_value(mantissa) * 10.0 ** power_of_ten_exponent(power)
+    return decimal_value(mantissa) * power_of_ten(power_of_ten_exponent(power))
 
 
 # Spelled-out numbers ("Twenty-six", "Three hundred forty-one"): the words are data.
