@@ -390,7 +390,12 @@ def finditer_at_openings(pattern: regex.Pattern, openings: tuple[regex.Pattern, 
     """``list(pattern.finditer(text))`` for a pattern whose every match starts where one of
     ``openings`` matches: the pattern is tried at each such place, left to right, skipping those
     inside the last match. (A match at a place sees the text before it, as in a search.)"""
-    starts = {m.start() for opening in openings for m in opening.finditer(text, overlapped=True)}
+    return matches_at(pattern, {m.start() for opening in openings for m in opening.finditer(text, overlapped=True)}, text)
+
+
+def matches_at(pattern: regex.Pattern, starts: set[int], text: str) -> list[regex.Match]:
+    """``list(pattern.finditer(text))`` for a pattern whose every match starts at one of ``starts``:
+    it is tried at each, left to right, skipping those inside the last match."""
     matches = []
     end = 0
     for start in sorted(starts):

@@ -50,6 +50,7 @@ from ..resources import (
     finditer_at_openings,
     fold_for_literals,
     load_rules,
+    matches_at,
     opening_literals,
     openings_at_word_boundary,
     parse_pattern,
@@ -694,13 +695,7 @@ def _matches_before_literal(pattern: regex.Pattern, before_literal: tuple[str, i
     while at != -1:
         starts.update(range(max(0, at - most), at - least + 1))
         at = text.find(literal, at + 1)
-    matches = []
-    end = 0
-    for start in sorted(starts):
-        if start >= end and (match := pattern.match(text, start)) is not None:
-            matches.append(match)
-            end = match.end()
-    return matches
+    return matches_at(pattern, starts, text)
 
 
 def _matches(searched: _SearchedText, group: str) -> list[Name]:
