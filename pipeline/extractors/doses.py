@@ -668,11 +668,25 @@ def _frequency(text: str, start: int, end: int) -> str | None:
     if found:
         return _as_written(found)
     window = text[max(0, start - WINDOW) : start]
+    words = _frequency_before_words()
+    if words is not None and not words.search(fold_for_literals(window)):
+        return None  # most windows hold no word a frequency before the amount needs: one search says so
     for pattern in _context_rules().get("FREQUENCY_BEFORE", ()):
         found = pattern.search(window)
         if found:
             return _as_written(found)
     return None
+
+
+@lru_cache(maxsize=None)
+def _frequency_before_words() -> re.Pattern | None:
+    """A search for every word one of which some FREQUENCY_BEFORE rule needs; None where a rule needs none."""
+    literals = [required_literals(rule.pattern)
+                for name in ("dose_context.jsonl", "dose_frequencies.jsonl")
+                for rule in load_rules(name) if rule.label == "FREQUENCY_BEFORE"]
+    if not literals or any(words is None for words in literals):
+        return None
+    return _finder(word for words in literals for word in words)
 
 
 def _as_written(found: regex.Match) -> str:
@@ -1003,6 +1017,7 @@ def compile_rules() -> None:
     _context_rules()
     _not_given_rules()
     _not_given_words()
+    _frequency_before_words()
     _after_rules()
     _ending_veto()
     for label in ("NOT_DOSE_BEFORE", "FREQUENCY"):
@@ -1060,7 +1075,8 @@ def _listed_words(doc: Doc) -> list[tuple[int, str]]:
             _LISTED[orth] = text
         _SEEN.add(orth)
     text = doc_text(doc)
-    return [(start, _LISTED[orth]) for orth in present.intersection(_LISTED)
+    # From the keys' side: set.intersection(dict) would walk the whole dict, which grows across documents.
+    return [(start, _LISTED[orth]) for orth in _LISTED.keys() & present
             for start in word_starts(text, _LISTED[orth])]
 
 
