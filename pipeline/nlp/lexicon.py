@@ -46,6 +46,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
@@ -263,10 +264,11 @@ class _TokenCache:
     def lookup(self, orths: list[int], strings) -> list[_TokenInfo]:
         if len(self.infos) > self.SIZE:
             self.infos.clear()
-        infos = list(map(self.infos.get, orths))
-        if None in infos:  # texts not seen before (few, once the cache is warm)
-            infos = [info or self._add(orth, strings) for info, orth in zip(infos, orths)]
-        return infos
+        try:
+            return list(map(self.infos.__getitem__, orths))
+        except KeyError:  # texts not seen before (few, once the cache is warm)
+            get = self.infos.get
+            return [get(orth) or self._add(orth, strings) for orth in orths]
 
     def _add(self, orth: int, strings) -> _TokenInfo:
         text = strings[orth]
@@ -284,31 +286,30 @@ def _breaks_term(text: str) -> bool:
     return text.isspace() or _NOT_INSIDE.search(text) is not None or text in ("(", ")", "[", "]", "{", "}")
 
 
+_KEY = itemgetter(_TokenInfo._fields.index("key"))
+_MAY_START = itemgetter(_TokenInfo._fields.index("may_start"))
+
+
 @dataclass(frozen=True)
 class _TokenTable:
     """What the matcher reads of each token, taken from one array rather than from Token
-    objects: iterating a Doc makes a Python object per token, which cost more than the matching."""
+    objects: iterating a Doc makes a Python object per token, which cost more than the matching.
+    Of the per-text facts only the key is read of (nearly) every token, so it alone gets a list;
+    the rest is read from ``infos`` for the few tokens where a term may start or end."""
 
     text: str  # the document's
-    texts: Sequence[str]
-    runs: Sequence[tuple[str, ...]]
+    infos: Sequence[_TokenInfo]
     keys: Sequence[str]
-    may_start: Sequence[bool]
-    entries: Sequence[Optional[tuple[Entry, ...]]]
-    breaks_term: Sequence[bool]
     starts: Sequence[int]
     spaces: Sequence[int]  # 1 where whitespace follows the token
 
 
 def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
-        return _TokenTable(doc_text(doc), (), (), (), (), (), (), (), ())
-    table = doc.to_array([ORTH, IDX, SPACY])
-    infos = cache.lookup(table[:, 0].tolist(), doc.vocab.strings)
-    texts, runs, keys, may_start, entries, breaks_term = zip(*infos)
-    return _TokenTable(
-        doc_text(doc), texts, runs, keys, may_start, entries, breaks_term, table[:, 1].tolist(), table[:, 2].tolist()
-    )
+        return _TokenTable(doc_text(doc), (), (), (), ())
+    orths, starts, spaces = doc.to_array([ORTH, IDX, SPACY]).T.tolist()
+    infos = cache.lookup(orths, doc.vocab.strings)
+    return _TokenTable(doc_text(doc), infos, list(map(_KEY, infos)), starts, spaces)
 
 
 # Every character _clean_inside can object to; a term's text without any is clean (most are).
@@ -404,8 +405,7 @@ class LexiconMatcher:
         labels = self.labels
         n = len(doc)
         table = _token_table(doc, self._tokens)
-        doc_text, texts, starts, spaces = table.text, table.texts, table.starts, table.spaces
-        token_runs, token_keys, token_entries, breaks_term = table.runs, table.keys, table.entries, table.breaks_term
+        doc_text, infos, token_keys, starts, spaces = table.text, table.infos, table.keys, table.starts, table.spaces
         # Token i is glued to token i+1 where both have letters or digits (a non-empty key) and no
         # space stands between them: a term may neither end at i nor start at i+1 ("IL-2" in
         # "IL-2R" under a fine tokenizer). Asked only of the few tokens where a term could start
@@ -414,7 +414,7 @@ class LexiconMatcher:
         # The tokens that can start a term: their key begins a term, and they do not go on a word.
         starts_of_terms = [
             start
-            for start in compress(range(n), table.may_start)
+            for start in compress(range(n), map(_MAY_START, infos))
             if not (start > 0 and not spaces[start - 1] and token_keys[start - 1])
         ]
         max_tokens = self.max_tokens
@@ -423,11 +423,11 @@ class LexiconMatcher:
             best: Optional[tuple[int, int, Entry]] = None
             for end in range(start, min(n, start + max_tokens)):
                 if end == start:
-                    found = token_entries[start]  # else a prefix: may_start
+                    found = infos[start].entries  # else a prefix: may_start
                 else:
                     token_key = token_keys[end]
                     if not token_key:
-                        if breaks_term[end]:
+                        if infos[end].breaks_term:
                             break
                         continue  # a joiner inside a term: "CD34 + cells", "stem / stromal"
                     key = f"{key} {token_key}"
@@ -438,9 +438,9 @@ class LexiconMatcher:
                     continue
                 if end + 1 < n and not spaces[end] and token_keys[end + 1]:
                     continue  # glued to the next token
-                if not _clean_inside(doc_text[starts[start] : starts[end] + len(texts[end])]):
+                if not _clean_inside(doc_text[starts[start] : starts[end] + len(infos[end].text)]):
                     continue
-                case_parts = [run for i in range(start, end + 1) for run in token_runs[i]]
+                case_parts = [run for i in range(start, end + 1) for run in infos[i].runs]
                 for entry in found:
                     if entry.label in labels and entry.accepts(case_parts):
                         best = (start, end + 1, entry)
@@ -472,38 +472,40 @@ class LexiconMatcher:
         are matched on their letters and digits, case-sensitively, with or without a plural "s",
         where they stand alone (not inside a longer word).
         """
-        text, texts, starts, spaces, token_runs = table.text, table.texts, table.starts, table.spaces, table.runs
+        text, infos, starts, spaces = table.text, table.infos, table.starts, table.spaces
         n = len(doc)
         covered = {i for start, end, _ in terms for i in range(start, end)}
         defined: dict[str, tuple[int, int, Entry]] = {}  # the term (start, end, entry) of each abbreviation
         for term in terms:
             opening = term[1]
-            if opening >= n or texts[opening] not in ("(", "["):
+            if opening >= n or infos[opening].text not in ("(", "["):
                 continue
             closing = opening + 1
-            while closing < n and closing <= opening + _ABBREVIATION_TOKENS and texts[closing] not in (")", "]"):
-                if spaces[closing] and (closing + 1 >= n or texts[closing + 1] not in (")", "]")):
+            while closing < n and closing <= opening + _ABBREVIATION_TOKENS and infos[closing].text not in (")", "]"):
+                if spaces[closing] and (closing + 1 >= n or infos[closing + 1].text not in (")", "]")):
                     break
                 closing += 1
-            if closing >= n or texts[closing] not in (")", "]") or closing == opening + 1:
+            if closing >= n or infos[closing].text not in (")", "]") or closing == opening + 1:
                 continue
             if any(i in covered for i in range(opening + 1, closing)):
                 continue
-            short = text[starts[opening + 1] : starts[closing - 1] + len(texts[closing - 1])]
-            runs = [run for i in range(opening + 1, closing) for run in token_runs[i]]
+            short = text[starts[opening + 1] : starts[closing - 1] + len(infos[closing - 1].text)]
+            runs = [run for i in range(opening + 1, closing) for run in infos[i].runs]
             letters = "".join(runs)
             if not (2 <= len(short) <= 12 and runs and any(ch.isupper() for ch in letters)):
                 continue
             key = " ".join(runs)
             if key.lower() in self.stop_keys or key in defined:
                 continue
-            long_text = text[starts[term[0]] : starts[opening - 1] + len(texts[opening - 1])]
+            long_text = text[starts[term[0]] : starts[opening - 1] + len(infos[opening - 1].text)]
             long_letters = "".join(term_runs(long_text)).lower()
             if letters[0].lower() != long_letters[0] or not _is_subsequence(letters.lower(), long_letters):
                 continue
             defined[key] = term
         if not defined:
             return []
+        # read of every token only here, where the document defines an abbreviation (few do)
+        token_runs = [info.runs for info in infos]
         longest = max(key.count(" ") + 1 for key in defined)
         # A mention starts with the first run of its key, or with that run and a plural "s".
         firsts = {key.split(" ")[0] for key in defined}
