@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -391,6 +392,15 @@ def finditer_at_openings(pattern: regex.Pattern, openings: tuple[regex.Pattern, 
     ``openings`` matches: the pattern is tried at each such place, left to right, skipping those
     inside the last match. (A match at a place sees the text before it, as in a search.)"""
     return matches_at(pattern, {m.start() for opening in openings for m in opening.finditer(text, overlapped=True)}, text)
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Every position where ``needle`` stands in ``text``, overlapping ones too. A few substring
+    searches find the places a pattern can start far faster than the engine scans every position."""
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
 
 
 def matches_at(pattern: regex.Pattern, starts: set[int], text: str) -> list[regex.Match]:

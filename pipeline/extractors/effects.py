@@ -51,6 +51,7 @@ from ..resources import (
     fold_for_literals,
     load_rules,
     matches_at,
+    occurrences,
     opening_literals,
     openings_at_word_boundary,
     parse_pattern,
@@ -690,11 +691,7 @@ def _matches_before_literal(pattern: regex.Pattern, before_literal: tuple[str, i
     ``least`` and ``most`` characters before an occurrence of ``literal``: tried at those places
     only, left to right, skipping those inside the last match."""
     literal, least, most = before_literal
-    starts = set()
-    at = text.find(literal)
-    while at != -1:
-        starts.update(range(max(0, at - most), at - least + 1))
-        at = text.find(literal, at + 1)
+    starts = {start for at in occurrences(text, literal) for start in range(max(0, at - most), at - least + 1)}
     return matches_at(pattern, starts, text)
 
 

@@ -24,6 +24,8 @@ from ..resources import (
     fold_for_literals,
     load_rules,
     load_word_list,
+    matches_at,
+    occurrences,
     required_literals,
 )
 from .numbers import (
@@ -508,17 +510,11 @@ def _number_value(match: regex.Match) -> int | None:
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     # A sentence end is one character, one of SENTENCE_ENDERS: the pattern is tried only where
     # one stands (a few dozen places) rather than scanned over the whole text.
-    places = []
-    for ender in SENTENCE_ENDERS:
-        at = text.find(ender)
-        while at >= 0:
-            places.append(at)
-            at = text.find(ender, at + 1)
+    places = {at for ender in SENTENCE_ENDERS for at in occurrences(text, ender)}
     spans, start = [], 0
-    for at in sorted(places):
-        if SENTENCE_END.match(text, at):
-            spans.append((start, at + 1))
-            start = at + 1
+    for boundary in matches_at(SENTENCE_END, places, text):
+        spans.append((start, boundary.end()))
+        start = boundary.end()
     spans.append((start, len(text)))
     return tuple(spans)
 
@@ -633,24 +629,9 @@ def _n_equals(text: str) -> list[regex.Match]:
     at most three characters before a sign ("n = ", "N.=", "n. :"), or after the bracket of
     "(n 196)". A text holds a few dozen signs, and trying the pattern there costs less than
     scanning every position."""
-    places = set()
-    for sign in "=:":
-        at = text.find(sign)
-        while at >= 0:
-            places.update(range(max(0, at - 3), at))
-            at = text.find(sign, at + 1)
-    for opening in ("(n ", "(N "):
-        at = text.find(opening)
-        while at >= 0:
-            places.add(at + 1)
-            at = text.find(opening, at + 1)
-    found, end = [], 0
-    for at in sorted(places):
-        # As in the scan, the next match is looked for from where the last one ended.
-        if at >= end and text[at] in "nN" and (match := N_EQUALS.match(text, at)) is not None:
-            found.append(match)
-            end = match.end()
-    return found
+    places = {place for sign in "=:" for at in occurrences(text, sign) for place in range(max(0, at - 3), at)}
+    places.update(at + 1 for opening in ("(n ", "(N ") for at in occurrences(text, opening))
+    return matches_at(N_EQUALS, {at for at in places if text[at] in "nN"}, text)
 
 
 def find_candidates(text: str) -> list[Candidate]:

@@ -27,6 +27,7 @@ from itertools import pairwise
 import regex
 
 from ..nlp.spans import Found
+from ..resources import occurrences
 from .sample_size_cues import (
     AFTER_WINDOW,
     BREAKDOWN_HEADS,
@@ -1262,13 +1263,7 @@ GROUPS_FORMED_VERBS = ("random", "divided", "allocated", "assigned")
 def _first_groups_formed(text: str) -> regex.Match | None:
     """GROUPS_FORMED.search(text), tried only where one of its verbs stands: a text holds a
     handful, and scanning every position for the pattern costs more."""
-    places = set()
-    for verb in GROUPS_FORMED_VERBS:
-        at = text.find(verb)
-        while at >= 0:
-            places.add(at)
-            at = text.find(verb, at + 1)
-    for at in sorted(places):
+    for at in sorted({at for verb in GROUPS_FORMED_VERBS for at in occurrences(text, verb)}):
         if (formed := GROUPS_FORMED.match(text, at)) is not None:
             return formed
     return None

@@ -56,7 +56,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from ..resources import load_rules, load_word_list, read_pattern_bytes
-from .spans import doc_text
+from .spans import doc_text, set_span_extension
 
 DRUG = "DRUG"
 DISEASE = "DISEASE"
@@ -349,9 +349,8 @@ def _entity_span(doc: Doc, start: int, end: int, entry: Entry) -> Span:
     # Label and identifier handed over as string ids: given as strings, Span's own conversion
     # costs more than the rest of the Span.
     span = Span(doc, start, end, label=strings.add(entry.label), kb_id=strings.add(entry.identifier or ""))
-    extensions = span._  # each "span._" builds an accessor object: one for both attributes
-    extensions.identifier = entry.identifier
-    extensions.lexicon_source = entry.source
+    set_span_extension(doc, "identifier", span.start_char, span.end_char, entry.identifier)
+    set_span_extension(doc, "lexicon_source", span.start_char, span.end_char, entry.source)
     return span
 
 
@@ -447,11 +446,10 @@ class LexiconMatcher:
                         break
             if best is not None:
                 candidates.append(best)
-        # Spans are made for the candidates kept only, with their label and identifier as ids:
-        # given as strings, Span's own conversion costs more than the rest of the Span.
+        # Spans are made for the candidates kept only (_entity_span).
         kept = _filter_triples(candidates)
         spans = [_entity_span(doc, start, end, entry) for start, end, entry in kept]
-        # filter_spans returns its spans in text order; they need filtering and ordering again
+        # _filter_triples keeps its candidates in text order; they need filtering and ordering again
         # only where abbreviation spans join them (most documents define none).
         abbreviation_spans = self._abbreviation_spans(doc, kept, table) if self.abbreviations else []
         if abbreviation_spans:

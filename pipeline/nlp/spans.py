@@ -77,20 +77,24 @@ _EXTENSION = "._."
 
 def span_extension(doc: Doc, name: str, start_char: int, end_char: int) -> Any:
     """``span._.<name>`` of the span of ``doc`` over [start_char, end_char), for an extension
-    registered with ``default=None`` (trialfacts, identifier, lexicon_source)."""
+    registered with ``default=None`` (trialfacts, identifier, lexicon_source, long_form)."""
     return doc.user_data.get((_EXTENSION, name, start_char, end_char))
+
+
+def set_span_extension(doc: Doc, name: str, start_char: int, end_char: int, value: Any) -> None:
+    """``span._.<name> = value`` for the span of ``doc`` over [start_char, end_char)."""
+    doc.user_data[(_EXTENSION, name, start_char, end_char)] = value
 
 
 def write_spans(doc: Doc, key: str, found: list[Found]) -> None:
     """Store mentions on the doc in reading order, replacing any earlier run's."""
     spans = []
-    user_data = doc.user_data
     for item in sorted(found, key=lambda f: (f.start, f.end)):
         span = doc.char_span(item.start, item.end, label=item.label, alignment_mode="expand")
         if span is None:  # only whitespace was matched; nothing to anchor
             continue
-        # span._.trialfacts = payload
-        user_data[(_EXTENSION, "trialfacts", span.start_char, span.end_char)] = {"start": item.start, "end": item.end, **item.values}
+        set_span_extension(doc, "trialfacts", span.start_char, span.end_char,
+                           {"start": item.start, "end": item.end, **item.values})
         spans.append(span)
     doc.spans[key] = spans
 
@@ -99,6 +103,5 @@ def read_spans(doc: Doc, key: str) -> list[dict[str, Any]]:
     """The payloads written by write_spans, each with its exact start/end."""
     if key not in doc.spans:
         return []
-    user_data = doc.user_data
     return [dict(payload) for span in doc.spans[key]
-            if (payload := user_data.get((_EXTENSION, "trialfacts", span.start_char, span.end_char)))]
+            if (payload := span_extension(doc, "trialfacts", span.start_char, span.end_char))]

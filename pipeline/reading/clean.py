@@ -27,6 +27,7 @@ from ..resources import (
     fold_for_literals,
     load_mapping,
     load_rules,
+    occurrences,
     required_literals,
 )
 
@@ -246,12 +247,10 @@ def whitespace_runs(chunk: str) -> list[tuple[int, int]]:
         return [run.span() for run in WHITESPACE_RUN.finditer(chunk)]
     places = [at for start, end in runs for at in range(start, end) if _is_whitespace(chunk[at])]
     for needle in ("\n", "  ", "\t", "\r", "\v", "\f"):
-        at = chunk.find(needle)
-        while at >= 0:
+        for at in occurrences(chunk, needle):
             if len(places) == WHITESPACE_PLACES_READ:
                 return [run.span() for run in WHITESPACE_RUN.finditer(chunk)]
             places.append(at)
-            at = chunk.find(needle, at + 1)
     found = []
     end = 0
     for place in sorted(places):
@@ -525,15 +524,17 @@ class Cleaner:
         return meta
 
 
+INLINE_FLAG_OR_NAMED_GROUP = regex.compile(r"\(\?[^:=!<]")
+
+
 def _fullmatch_any(rules) -> list[regex.Pattern]:
     """Patterns that fullmatch a line where one of ``rules`` does. Rules of a case mode without
     groups or inline flags are joined as one alternation: one call per line instead of one per
     rule (a page is a line or two, so the calls were most of the cost)."""
-    joinable = regex.compile(r"\(\?[^:=!<]")  # an inline flag or a named group
     patterns, joined = [], {}
     for rule in rules:
         compiled = rule.compiled()
-        if compiled.groups or joinable.search(rule.pattern):
+        if compiled.groups or INLINE_FLAG_OR_NAMED_GROUP.search(rule.pattern):
             patterns.append(compiled)
         else:
             joined.setdefault(rule.case, []).append(f"(?:{rule.pattern})")

@@ -10,7 +10,6 @@ text as it was decoded.
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,7 +74,6 @@ def read_raw(path: Path) -> str:
 
 
 # C0 controls other than the whitespace ones (\t \n \v \f \r): text does not hold them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 
 
