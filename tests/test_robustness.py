@@ -196,3 +196,60 @@ def test_killed_run_never_leaves_a_half_written_output(tmp_path):
     code, _, out = _run_and_signal(tmp_path, signal.SIGKILL)
     assert code == -signal.SIGKILL
     assert not out.exists()  # only the temporary file beside it can remain
+
+
+# --- Batches: each stage runs over many documents, and one bad document stays one error ------------
+
+def batch_items(tmp_path):
+    from trialfacts.reading.sources import Document, SourceError
+
+    seed = ROOT / "corpus" / f"{SEED_IDS[0]}.txt"
+    return [
+        Document(doc_id=seed.stem, source=str(seed), path=seed),
+        Document(doc_id="streamed", source="feed.jsonl:3", text=ABSTRACT, metadata={"pmid": "123", "year": 2020}),
+        SourceError(doc_id="broken", source="feed.jsonl:4", error="line 4: not JSON"),
+        Document(doc_id="gone", source=str(tmp_path / "gone.txt"), path=tmp_path / "gone.txt"),
+        Document(doc_id="pdf", source="scan.txt", path=write(tmp_path, "scan.txt", b"%PDF-1.7\n1 0 obj")),
+        Document(doc_id="empty", source="empty.jsonl:1", text=""),
+    ]
+
+
+def test_a_batch_gives_the_records_of_one_document_at_a_time(extractor, tmp_path):
+    items = batch_items(tmp_path)
+    batched = extractor.extract_batch(items)
+    assert [record.doc_id for record in batched] == [item.doc_id for item in items]
+    assert [type(record).__name__ for record in batched] == [
+        "TrialRecord", "TrialRecord", "ErrorRecord", "ErrorRecord", "ErrorRecord", "TrialRecord"]
+    assert [record.model_dump_json() for record in batched] == \
+        [extractor.extract(item).model_dump_json() for item in items]
+    assert batched[1].metadata.pmid == "123" and batched[1].text == ABSTRACT
+    assert extractor.extract_batch([]) == []
+
+
+@pytest.fixture
+def failing_component(extractor):
+    """A component that raises on a document holding "FAILS HERE", last in the pipeline for one test."""
+    from spacy.language import Language
+
+    name = "test_fails_here"
+    if name not in Language.factories:
+        @Language.component(name)
+        def fails_here(doc):
+            if "FAILS HERE" in doc.text:
+                raise RuntimeError("a component broke")
+            return doc
+    extractor.nlp.add_pipe(name)
+    try:
+        yield
+    finally:
+        extractor.nlp.remove_pipe(name)
+
+
+def test_a_document_a_component_fails_on_is_an_error_record_and_the_batch_goes_on(extractor, failing_component):
+    from trialfacts.reading.sources import Document
+
+    texts = [ABSTRACT, "Twelve patients were enrolled. FAILS HERE", ABSTRACT.replace("40", "44")]
+    records = extractor.extract_batch([Document(doc_id=f"d{i}", source=f"s{i}", text=t) for i, t in enumerate(texts)])
+    assert [type(record).__name__ for record in records] == ["TrialRecord", "ErrorRecord", "TrialRecord"]
+    assert records[1].doc_id == "d1" and records[1].error == "extraction failed: RuntimeError: a component broke"
+    assert [records[0].sample_size, records[2].sample_size] == [40, 44]

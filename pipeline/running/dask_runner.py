@@ -20,12 +20,14 @@ from pathlib import Path
 
 from ..reading.sources import Document
 from .runner import (
+    BATCH_SIZE,
     Outcome,
     PartPlan,
     PartWriter,
     RunFailed,
     RunOptions,
     Totals,
+    batched,
     plan_parts,
     process_extractor,
 )
@@ -47,11 +49,12 @@ def extract_part(index: int, items: list, folder: str, options: RunOptions) -> d
         writer = PartWriter(Path(folder), index, options)
         errors = []
         try:
-            for item in items:
-                outcome = Outcome.of(extractor.extract(item))
-                writer.write(outcome)
-                if outcome.failed:
-                    errors.append(f"{outcome.source}: {outcome.error}")
+            for batch in batched(items, BATCH_SIZE):
+                for record in extractor.extract_batch(batch):
+                    outcome = Outcome.of(record)
+                    writer.write(outcome)
+                    if outcome.failed:
+                        errors.append(f"{outcome.source}: {outcome.error}")
             writer.commit()
         except BaseException:
             writer.discard()

@@ -3,11 +3,18 @@
 The Extractor holds the cleaner and the spaCy pipeline, built once; each document is decoded
 (reading.decoding), cleaned, run through the pipeline and turned into its validated record
 (records.record). One bad document becomes its error record and never ends a run.
+
+Many documents go through in batches (``extract_batch``), one stage at a time: every document of
+the batch is cleaned, then tokenized, then each component runs over all of them before the next
+component starts. Running one component's code and patterns over a batch of documents in a row,
+instead of all components over one document, keeps them in the processor's caches: the same work
+takes about a tenth less time (runner.BATCH_SIZE). The records are the same either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +27,26 @@ from ..reading.decoding import (
 from ..records.models import ErrorRecord, Metadata, TrialRecord
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..reading.clean import CleanText
     from ..reading.sources import Document, SourceError
+
+
+@dataclass
+class _Pending:
+    """One document of a batch between its stages."""
+
+    index: int  # its place in the batch
+    doc_id: str
+    source: str | None
+    raw: str
+    encoding: str | None = None  # a file's, found by decoding it
+    warnings: list[str] = field(default_factory=list)  # decoding's
+    item: Document | None = None  # a stream record: the record keeps its text and metadata
+    cleaned: CleanText | None = None
+    doc: Doc | None = None
+    record: TrialRecord | None = None
 
 
 class Extractor:
@@ -48,40 +74,16 @@ class Extractor:
                 f"(the limit is {self.max_chars:,}; see --max-chars)")
 
     def extract_text(self, raw: str, doc_id: str, source: str | None = None) -> TrialRecord:
-        from ..records.record import doc_to_record
-
+        """The record of one text; an extraction that fails raises."""
         cleaned = self.cleaner(raw)
-        doc = self.nlp(cleaned.text)
-        record = doc_to_record(doc, cleaned, doc_id, source)
-        if not raw.strip():
-            record.warnings.append("empty input: the file holds no text")
-        elif not cleaned.text.strip():
-            record.warnings.append("no text left after removing page chrome and markup")
-        if cleaned.html:
-            record.warnings.append("HTML markup removed before extraction; offsets count the raw HTML")
-        return record
+        return _record(self.nlp(cleaned.text), cleaned, raw, doc_id, source)
 
     def extract_file(self, path: Path, source: str | None = None) -> TrialRecord | ErrorRecord:
         """``source`` names the file in the record (default: the path as given)."""
+        from ..reading.sources import Document
+
         path = Path(path)
-        doc_id = path.stem
-        source = source or str(path)
-        try:
-            data = path.read_bytes()
-            decoded = decode_bytes(data)
-            if problem := self.too_large(decoded.text):
-                raise InputError(problem)
-            if control_character_share(decoded.text) > 0.05:
-                raise InputError("binary content: more than 5% control characters, not text")
-        except (OSError, InputError) as exc:
-            return ErrorRecord(doc_id=doc_id, source=source, error=str(exc))
-        try:
-            record = self.extract_text(decoded.text, doc_id, source)
-        except Exception as exc:  # one bad document must not end the run
-            return ErrorRecord(doc_id=doc_id, source=source, error=f"extraction failed: {type(exc).__name__}: {exc}")
-        record.encoding = decoded.encoding
-        record.warnings[:0] = decoded.warnings
-        return record
+        return self.extract(Document(doc_id=path.stem, source=source or str(path), path=path))
 
     def extract_files(self, paths: Iterable[Path]) -> Iterator[TrialRecord | ErrorRecord]:
         for path in paths:
@@ -90,22 +92,98 @@ class Extractor:
     def extract(self, item: Document | SourceError) -> TrialRecord | ErrorRecord:
         """Any input item: a plain file, a record of a stream (PubMed XML, MEDLINE, JSON Lines),
         or a stream record that could not be read (it becomes its error record)."""
+        return self.extract_batch([item])[0]
+
+    def extract_batch(self, items: Sequence[Document | SourceError]) -> list[TrialRecord | ErrorRecord]:
+        """The records of ``items``, in their order, each stage run over the whole batch (see the
+        module's note). A document that fails at any stage becomes its error record and leaves the
+        batch; the others go on."""
+        records: list[TrialRecord | ErrorRecord | None] = [None] * len(items)
+        batch = []
+        for index, item in enumerate(items):
+            pending = self._read(index, item)
+            if isinstance(pending, ErrorRecord):
+                records[index] = pending
+            else:
+                batch.append(pending)
+        batch = _each(batch, records, self._clean)
+        batch = _each(batch, records, self._tokenize)
+        for _, component in self.nlp.pipeline:
+            batch = _each(batch, records, _running(component))
+        for pending in _each(batch, records, self._finish):
+            records[pending.index] = pending.record
+        return records
+
+    def _read(self, index: int, item: Document | SourceError) -> _Pending | ErrorRecord:
+        """The text of ``item`` (a file is read and decoded here), or the error record that says
+        why it cannot be taken."""
         from ..reading.sources import SourceError
 
         if isinstance(item, SourceError):
             return ErrorRecord(doc_id=item.doc_id, source=item.source, error=item.error)
-        if item.path is not None:
-            return self.extract_file(item.path, item.source)
-        if problem := self.too_large(item.text):
-            return ErrorRecord(doc_id=item.doc_id, source=item.source, error=problem)
+        if item.path is None:
+            if problem := self.too_large(item.text):
+                return ErrorRecord(doc_id=item.doc_id, source=item.source, error=problem)
+            return _Pending(index, item.doc_id, item.source, item.text, item=item)
         try:
-            record = self.extract_text(item.text, item.doc_id, item.source)
-        except Exception as exc:  # one bad document must not end the run
-            return ErrorRecord(doc_id=item.doc_id, source=item.source,
-                               error=f"extraction failed: {type(exc).__name__}: {exc}")
-        record.text = item.text
-        _merge_metadata(record, item.metadata)
-        return record
+            decoded = decode_bytes(item.path.read_bytes())
+            if problem := self.too_large(decoded.text):
+                raise InputError(problem)
+            if control_character_share(decoded.text) > 0.05:
+                raise InputError("binary content: more than 5% control characters, not text")
+        except (OSError, InputError) as exc:
+            return ErrorRecord(doc_id=item.doc_id, source=item.source, error=str(exc))
+        return _Pending(index, item.doc_id, item.source, decoded.text, decoded.encoding, decoded.warnings)
+
+    def _clean(self, pending: _Pending) -> None:
+        pending.cleaned = self.cleaner(pending.raw)
+
+    def _tokenize(self, pending: _Pending) -> None:
+        pending.doc = self.nlp.make_doc(pending.cleaned.text)
+
+    def _finish(self, pending: _Pending) -> None:
+        record = _record(pending.doc, pending.cleaned, pending.raw, pending.doc_id, pending.source)
+        if pending.encoding is not None:
+            record.encoding = pending.encoding
+        record.warnings[:0] = pending.warnings
+        if pending.item is not None:
+            record.text = pending.item.text
+            _merge_metadata(record, pending.item.metadata)
+        pending.record = record
+
+
+def _running(component) -> Callable[[_Pending], None]:
+    def run(pending: _Pending) -> None:
+        pending.doc = component(pending.doc)
+    return run
+
+
+def _each(batch: list[_Pending], records: list, stage: Callable[[_Pending], None]) -> list[_Pending]:
+    """``stage`` done to each document of ``batch``; the documents it did not fail on. One it
+    fails on gets its error record: one bad document must not end the run."""
+    kept = []
+    for pending in batch:
+        try:
+            stage(pending)
+        except Exception as exc:
+            records[pending.index] = ErrorRecord(doc_id=pending.doc_id, source=pending.source,
+                                                 error=f"extraction failed: {type(exc).__name__}: {exc}")
+        else:
+            kept.append(pending)
+    return kept
+
+
+def _record(doc: Doc, cleaned: CleanText, raw: str, doc_id: str, source: str | None) -> TrialRecord:
+    from ..records.record import doc_to_record
+
+    record = doc_to_record(doc, cleaned, doc_id, source)
+    if not raw.strip():
+        record.warnings.append("empty input: the file holds no text")
+    elif not cleaned.text.strip():
+        record.warnings.append("no text left after removing page chrome and markup")
+    if cleaned.html:
+        record.warnings.append("HTML markup removed before extraction; offsets count the raw HTML")
+    return record
 
 
 def _merge_metadata(record: TrialRecord, known: dict) -> None:
