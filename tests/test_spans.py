@@ -5,7 +5,7 @@ store extensions another way, they fail instead of mentions vanishing from the r
 import spacy
 from spacy.tokens import Span
 
-from trialfacts.nlp.spans import Found, read_spans, span_extension, write_spans
+from trialfacts.nlp.spans import TOKEN_ATTRS, Found, read_spans, span_extension, token_array, write_spans
 
 
 def make_doc():
@@ -37,3 +37,18 @@ def test_span_extension_reads_what_span_underscore_wrote():
     assert span_extension(doc, "identifier", span.start_char, span.end_char) == "DB00001"
     # Another span of the document has none.
     assert span_extension(doc, "identifier", 0, 8) is None
+
+
+def test_token_array_is_each_docs_own():
+    first, second = make_doc(), spacy.blank("en")("Another text.")
+    assert token_array(first).tolist() == first.to_array(TOKEN_ATTRS).tolist()
+    assert token_array(second).tolist() == second.to_array(TOKEN_ATTRS).tolist()
+    assert token_array(first) is token_array(first)  # made once
+
+
+def test_token_array_follows_a_retokenized_doc():
+    doc = make_doc()
+    token_array(doc)
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[2:4])
+    assert token_array(doc).tolist() == doc.to_array(TOKEN_ATTRS).tolist()

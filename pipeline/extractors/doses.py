@@ -30,11 +30,10 @@ from typing import Iterable, Sequence
 
 import numpy
 import regex
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..nlp.spans import DOSES, ENTITIES, Found, doc_text, write_spans
+from ..nlp.spans import DOSES, ENTITIES, ORTH_COLUMN, Found, doc_text, token_array, write_spans
 from ..resources import (
     NO_FULLCASE,
     Literals,
@@ -1067,7 +1066,7 @@ def _listed_words(doc: Doc) -> list[tuple[int, str]]:
     if len(_SEEN) > _SEEN_SIZE:
         _SEEN.clear()
         _LISTED.clear()
-    present = set(numpy.unique(doc.to_array(ORTH)).tolist())
+    present = set(numpy.unique(token_array(doc)[:, ORTH_COLUMN]).tolist())
     strings = doc.vocab.strings
     for orth in present - _SEEN:
         text = strings[orth]

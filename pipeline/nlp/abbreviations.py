@@ -21,11 +21,10 @@ from collections import defaultdict
 
 import numpy
 from scispacy.abbreviation import AbbreviationDetector, find_abbreviation
-from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .spans import doc_text
+from .spans import IDX_COLUMN, LENGTH_COLUMN, ORTH_COLUMN, doc_text, token_array
 
 # scispaCy's filter_matches ignores longer parentheses anyway.
 SCISPACY_MAX_TOKENS = 8
@@ -56,8 +55,8 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         occurences = []
         text = doc_text(doc)
         if "(" in text:
-            table = doc.to_array([ORTH, IDX, LENGTH])
-            orth = table[:, 0]
+            table = token_array(doc)
+            orth = table[:, ORTH_COLUMN]
             brackets = self.parentheses(orth)
             filtered = _filter_matches(brackets, doc, text, table) if brackets else []
             occurences = self._find_matches_for(filtered, doc, orth)
@@ -73,7 +72,7 @@ class BoundedAbbreviationDetector(AbbreviationDetector):
         return doc
 
     def find_matches_for(self, filtered: list[tuple[Span, Span]], doc: Doc) -> list[tuple[Span, set[Span]]]:
-        return self._find_matches_for(filtered, doc, doc.to_array(ORTH))
+        return self._find_matches_for(filtered, doc, token_array(doc)[:, ORTH_COLUMN])
 
     def _find_matches_for(
         self, filtered: list[tuple[Span, Span]], doc: Doc, orth: numpy.ndarray
@@ -120,7 +119,7 @@ def _filter_matches(
             continue
         # Long form inside the brackets: the short form is the one token before them.
         short_start, short_end = (start - 2, start - 1) if end - start > 3 else (start, end)
-        offsets = table[short_start:short_end, 1:].tolist()  # [offset, length] per token
+        offsets = table[short_start:short_end, IDX_COLUMN : LENGTH_COLUMN + 1].tolist()  # [offset, length] per token
         short_text = text[offsets[0][0] : offsets[-1][0] + offsets[-1][1]]
         # short_form_filter: every token 2-9 characters, at least half the text letters, a letter first
         if not all(2 <= length < 10 for _, length in offsets):

@@ -50,13 +50,12 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
-from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from ..resources import load_rules, load_word_list, read_pattern_bytes
-from .spans import doc_text, set_span_extension
+from .spans import doc_text, set_span_extension, token_array
 
 DRUG = "DRUG"
 DISEASE = "DISEASE"
@@ -307,7 +306,7 @@ class _TokenTable:
 def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
         return _TokenTable(doc_text(doc), (), (), (), ())
-    orths, starts, spaces = doc.to_array([ORTH, IDX, SPACY]).T.tolist()
+    orths, starts, _, spaces = token_array(doc).T.tolist()
     infos = cache.lookup(orths, doc.vocab.strings)
     return _TokenTable(doc_text(doc), infos, list(map(_KEY, infos)), starts, spaces)
 

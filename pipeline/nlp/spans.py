@@ -14,6 +14,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
+from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 # Keys of doc.spans, one per scored field; record.py reads them back.
@@ -45,6 +47,28 @@ def keep_text(doc: Doc, text: str) -> None:
     """Record that ``doc`` was made from ``text`` (its tokenizer's input, which spaCy keeps
     character for character), so that doc_text need not rebuild it."""
     _TEXTS[doc] = text
+
+
+# The columns of token_array, and where each stands.
+TOKEN_ATTRS = (ORTH, IDX, LENGTH, SPACY)
+ORTH_COLUMN, IDX_COLUMN, LENGTH_COLUMN, SPACY_COLUMN = range(len(TOKEN_ATTRS))
+
+# The token array of each live Doc, by the Doc, as _TEXTS.
+_TOKEN_ARRAYS: "weakref.WeakKeyDictionary[Doc, numpy.ndarray]" = weakref.WeakKeyDictionary()
+
+
+def token_array(doc: Doc) -> numpy.ndarray:
+    """``doc.to_array(TOKEN_ATTRS)``: each token's ORTH id, character offset, length and trailing
+    space flag, one row per token. The abbreviation detector, the lexicon and the dose extractor
+    all read the tokens from this array rather than from Token objects; it is made once per
+    document (~50 µs each time) and shared, kept beside the Doc as its text is (so it goes with
+    the Doc, and no later Doc can see it). No component here retokenizes; should a caller merge
+    or split tokens between components, the changed length makes a new array. Read-only."""
+    array = _TOKEN_ARRAYS.get(doc)
+    if array is None or len(array) != len(doc):
+        array = _TOKEN_ARRAYS[doc] = doc.to_array(TOKEN_ATTRS)
+        array.flags.writeable = False
+    return array
 
 
 def register_extensions() -> None:
