@@ -222,8 +222,42 @@ def test_a_batch_gives_the_records_of_one_document_at_a_time(extractor, tmp_path
         "TrialRecord", "TrialRecord", "ErrorRecord", "ErrorRecord", "ErrorRecord", "TrialRecord"]
     assert [record.model_dump_json() for record in batched] == \
         [extractor.extract(item).model_dump_json() for item in items]
+    # the same facts as nlp(text) on one document, the path of trialfacts.extract
+    alone = extractor.extract_text(items[0].path.read_text(encoding="utf-8"), items[0].doc_id, items[0].source)
+    assert batched[0].model_dump(exclude={"encoding"}) == alone.model_dump(exclude={"encoding"})
+    assert batched[0].sample_size is not None and batched[0].doses
     assert batched[1].metadata.pmid == "123" and batched[1].text == ABSTRACT
     assert extractor.extract_batch([]) == []
+
+
+def test_long_texts_go_through_in_parts_with_the_same_records(extractor, tmp_path, monkeypatch):
+    from trialfacts.running import extractor as extractor_module
+
+    items = batch_items(tmp_path)
+    expected = [record.model_dump_json() for record in extractor.extract_batch(items)]
+    parts = []
+    run_stages = extractor_module.Extractor._run_stages
+    monkeypatch.setattr(extractor_module, "BATCH_CHARACTERS", 50)
+    monkeypatch.setattr(extractor_module.Extractor, "_run_stages",
+                        lambda self, group, records: parts.append(len(group)) or run_stages(self, group, records))
+    assert [record.model_dump_json() for record in extractor.extract_batch(items)] == expected
+    assert parts == [1, 1, 1]  # the seed, then the abstract, each over the limit alone; the empty text last
+
+
+def test_records_read_before_an_input_fails_come_out_before_its_error(extractor):
+    from trialfacts.reading.sources import Document
+    from trialfacts.running.runner import RunOptions, extract_in_order
+
+    def inputs():
+        yield Document(doc_id="first", source="a", text=ABSTRACT)
+        yield Document(doc_id="second", source="b", text=ABSTRACT)
+        raise OSError("the disk went away")
+
+    seen = []
+    with pytest.raises(OSError, match="the disk went away"):
+        for outcome in extract_in_order(inputs(), RunOptions()):
+            seen.append(outcome.doc_id)
+    assert seen == ["first", "second"]
 
 
 @pytest.fixture
@@ -237,6 +271,10 @@ def failing_component(extractor):
         def fails_here(doc):
             if "FAILS HERE" in doc.text:
                 raise RuntimeError("a component broke")
+            if "KEY MISSING" in doc.text:
+                raise KeyError("weights")
+            if "GIVES NOTHING" in doc.text:
+                return None
             return doc
     extractor.nlp.add_pipe(name)
     try:
@@ -253,6 +291,20 @@ def test_a_document_a_component_fails_on_is_an_error_record_and_the_batch_goes_o
     assert [type(record).__name__ for record in records] == ["TrialRecord", "ErrorRecord", "TrialRecord"]
     assert records[1].doc_id == "d1" and records[1].error == "extraction failed: RuntimeError: a component broke"
     assert [records[0].sample_size, records[2].sample_size] == [40, 44]
+
+
+@pytest.mark.parametrize("text,error", [
+    ("KEY MISSING", "extraction failed: ValueError: [E109] Component 'test_fails_here' could not be run."),
+    ("GIVES NOTHING", "extraction failed: ValueError: [E005] Pipeline component 'test_fails_here' returned"),
+])
+def test_a_component_fails_in_a_batch_as_it_fails_in_nlp(extractor, failing_component, text, error):
+    from trialfacts.reading.sources import Document
+
+    record = extractor.extract_batch([Document(doc_id="d", source="s", text=text)])[0]
+    assert record.error.startswith(error)
+    with pytest.raises(ValueError) as raised:
+        extractor.extract_text(text, "d")
+    assert error.removeprefix("extraction failed: ValueError: ") in str(raised.value)
 
 
 def test_a_batch_leaves_no_garbage_for_the_cyclic_collector(extractor, tmp_path):

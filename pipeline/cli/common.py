@@ -110,7 +110,7 @@ def countable_total(args, paths: list[Path]) -> int | None:
 
 # Set by SIGINT and SIGTERM. The handler also raises KeyboardInterrupt at once, except inside a
 # finalizer (__del__), where Python would print the exception and drop it; the document loops
-# check the flag, so the run then stops after the current document.
+# check the flag, so the run then stops at the next record it writes.
 STOP_REQUESTED = threading.Event()
 
 

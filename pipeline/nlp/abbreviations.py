@@ -119,7 +119,7 @@ def _filter_matches(
             continue
         # Long form inside the brackets: the short form is the one token before them.
         short_start, short_end = (start - 2, start - 1) if end - start > 3 else (start, end)
-        offsets = table[short_start:short_end, IDX_COLUMN : LENGTH_COLUMN + 1].tolist()  # [offset, length] per token
+        offsets = table[short_start:short_end, [IDX_COLUMN, LENGTH_COLUMN]].tolist()  # [offset, length] per token
         short_text = text[offsets[0][0] : offsets[-1][0] + offsets[-1][1]]
         # short_form_filter: every token 2-9 characters, at least half the text letters, a letter first
         if not all(2 <= length < 10 for _, length in offsets):

@@ -55,7 +55,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from ..resources import load_rules, load_word_list, read_pattern_bytes
-from .spans import doc_text, set_span_extension, token_array
+from .spans import IDX_COLUMN, ORTH_COLUMN, SPACY_COLUMN, doc_text, set_span_extension, token_array
 
 DRUG = "DRUG"
 DISEASE = "DISEASE"
@@ -306,7 +306,8 @@ class _TokenTable:
 def _token_table(doc: Doc, cache: _TokenCache) -> _TokenTable:
     if not len(doc):
         return _TokenTable(doc_text(doc), (), (), (), ())
-    orths, starts, _, spaces = token_array(doc).T.tolist()
+    columns = token_array(doc).T.tolist()
+    orths, starts, spaces = columns[ORTH_COLUMN], columns[IDX_COLUMN], columns[SPACY_COLUMN]
     infos = cache.lookup(orths, doc.vocab.strings)
     return _TokenTable(doc_text(doc), infos, list(map(_KEY, infos)), starts, spaces)
 

@@ -62,8 +62,10 @@ def token_array(doc: Doc) -> numpy.ndarray:
     space flag, one row per token. The abbreviation detector, the lexicon and the dose extractor
     all read the tokens from this array rather than from Token objects; it is made once per
     document (~50 µs each time) and shared, kept beside the Doc as its text is (so it goes with
-    the Doc, and no later Doc can see it). No component here retokenizes; should a caller merge
-    or split tokens between components, the changed length makes a new array. Read-only."""
+    the Doc, and no later Doc can see it). Read-only. It assumes the tokens do not change once
+    made: no component here retokenizes. A retokenization that changes the number of tokens gets
+    a new array; one that merges and splits to the same number would not, and must not come
+    before a component that reads this."""
     array = _TOKEN_ARRAYS.get(doc)
     if array is None or len(array) != len(doc):
         array = _TOKEN_ARRAYS[doc] = doc.to_array(TOKEN_ATTRS)

@@ -26,7 +26,12 @@ from ..reading.decoding import (
 )
 from ..records.models import ErrorRecord, Metadata, TrialRecord
 
+# The most characters a batch's documents go through the stages with at once (see
+# Extractor.extract_batch): some fifty abstracts, or one long text alone.
+BATCH_CHARACTERS = 100_000
+
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
     from ..reading.clean import CleanText
@@ -43,7 +48,7 @@ class _Pending:
     raw: str
     encoding: str | None = None  # a file's, found by decoding it
     warnings: list[str] = field(default_factory=list)  # decoding's
-    item: Document | None = None  # a stream record: the record keeps its text and metadata
+    item: Document | None = None  # set for a stream record only: the record keeps its text and metadata
     cleaned: CleanText | None = None
     doc: Doc | None = None
     record: TrialRecord | None = None
@@ -77,9 +82,10 @@ class Extractor:
         """The record of one text; an extraction that fails raises."""
         cleaned = self.cleaner(raw)
         doc = self.nlp(cleaned.text)
-        record = _record(doc, cleaned, raw, doc_id, source)
-        _release(doc)
-        return record
+        try:
+            return _record(doc, cleaned, raw, doc_id, source)
+        finally:
+            _release(doc)
 
     def extract_file(self, path: Path, source: str | None = None) -> TrialRecord | ErrorRecord:
         """``source`` names the file in the record (default: the path as given)."""
@@ -99,26 +105,38 @@ class Extractor:
 
     def extract_batch(self, items: Sequence[Document | SourceError]) -> list[TrialRecord | ErrorRecord]:
         """The records of ``items``, in their order, each stage run over the whole batch (see the
-        module's note). A document that fails at any stage becomes its error record and leaves the
-        batch; the others go on."""
+        module's note; texts of more than BATCH_CHARACTERS in all go through in parts). A document
+        that fails at any stage becomes its error record and leaves the batch; the others go on."""
         records: list[TrialRecord | ErrorRecord | None] = [None] * len(items)
-        batch = []
+        group, characters = [], 0
         for index, item in enumerate(items):
-            pending = self._read(index, item)
+            try:
+                pending = self._read(index, item)
+            except Exception as exc:  # not a reading error (those are error records already): a bug
+                records[index] = _failed(getattr(item, "doc_id", str(index)), getattr(item, "source", None), exc)
+                continue
             if isinstance(pending, ErrorRecord):
                 records[index] = pending
-            else:
-                batch.append(pending)
-        started = list(batch)
-        batch = _each(batch, records, self._clean)
+                continue
+            group.append(pending)
+            characters += len(pending.raw)
+            # A batch of long texts (full articles) is cut short, so that memory stays that of
+            # a few documents whatever their size.
+            if characters >= BATCH_CHARACTERS:
+                self._run_stages(group, records)
+                group, characters = [], 0
+        self._run_stages(group, records)
+        return records
+
+    def _run_stages(self, group: list[_Pending], records: list) -> None:
+        batch = _each(group, records, self._clean)
         batch = _each(batch, records, self._tokenize)
-        for _, component in self.nlp.pipeline:
-            batch = _each(batch, records, _running(component))
+        for name, component in self.nlp.pipeline:
+            batch = _each(batch, records, _component_step(self.nlp, name, component))
         for pending in _each(batch, records, self._finish):
             records[pending.index] = pending.record
-        for pending in started:
+        for pending in group:
             _release(pending.doc)
-        return records
 
     def _read(self, index: int, item: Document | SourceError) -> _Pending | ErrorRecord:
         """The text of ``item`` (a file is read and decoded here), or the error record that says
@@ -167,10 +185,27 @@ def _release(doc: Doc | None) -> None:
         doc.user_data.clear()
 
 
-def _running(component) -> Callable[[_Pending], None]:
-    def run(pending: _Pending) -> None:
-        pending.doc = component(pending.doc)
-    return run
+def _component_step(nlp: Language, name: str, component) -> Callable[[_Pending], None]:
+    """One component run on one document as ``nlp(text)`` runs it (Language.__call__): its error
+    handler, and the same errors for a KeyError and for a component that returns no Doc."""
+    from spacy.errors import Errors
+    from spacy.tokens import Doc
+
+    handle_error = component.get_error_handler() if hasattr(component, "get_error_handler") \
+        else nlp.default_error_handler
+
+    def step(pending: _Pending) -> None:
+        doc = pending.doc
+        try:
+            doc = component(doc)
+        except KeyError as exc:  # spaCy's reading: a component that was not initialized
+            raise ValueError(Errors.E109.format(name=name)) from exc
+        except Exception as exc:
+            handle_error(name, component, [doc], exc)
+        if not isinstance(doc, Doc):
+            raise ValueError(Errors.E005.format(name=name, returned_type=type(doc)))
+        pending.doc = doc
+    return step
 
 
 def _each(batch: list[_Pending], records: list, stage: Callable[[_Pending], None]) -> list[_Pending]:
@@ -181,11 +216,14 @@ def _each(batch: list[_Pending], records: list, stage: Callable[[_Pending], None
         try:
             stage(pending)
         except Exception as exc:
-            records[pending.index] = ErrorRecord(doc_id=pending.doc_id, source=pending.source,
-                                                 error=f"extraction failed: {type(exc).__name__}: {exc}")
+            records[pending.index] = _failed(pending.doc_id, pending.source, exc)
         else:
             kept.append(pending)
     return kept
+
+
+def _failed(doc_id: str, source: str | None, exc: Exception) -> ErrorRecord:
+    return ErrorRecord(doc_id=doc_id, source=source, error=f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def _record(doc: Doc, cleaned: CleanText, raw: str, doc_id: str, source: str | None) -> TrialRecord:

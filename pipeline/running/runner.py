@@ -107,8 +107,19 @@ def _extract_batch(batch: list, options: RunOptions) -> list[Outcome]:
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items. Where reading the items fails, the items read before it come out
+    first, as a shorter list, and then the error: what was read is extracted, not lost."""
     iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+    while True:
+        batch = []
+        try:
+            batch.extend(islice(iterator, size))
+        except Exception:
+            if batch:
+                yield batch
+            raise
+        if not batch:
+            return
         yield batch
 
 
