@@ -1460,3 +1460,13 @@ def test_a_bracket_breaking_down_a_count_that_completed(text, expected, expected
 def test_two_groups_ns_written_with_a_slash(text, expected_values, expected_total):
     assert [value for value, _ in found(text)] == expected_values
     assert total(text) == expected_total
+
+
+def test_places_a_pattern_is_tried_at_come_from_the_pattern_itself():
+    # sentence_spans and the formed-groups search try their pattern only where one of these
+    # stands; they are read off the patterns, so a word added to a pattern is looked for too.
+    from trialfacts.extractors.sample_size_cues import SENTENCE_ENDERS
+    from trialfacts.extractors.sample_size_mentions import GROUPS_FORMED_OPENINGS
+
+    assert SENTENCE_ENDERS == {".", "!", "?", "\n"}
+    assert GROUPS_FORMED_OPENINGS == {"randomized", "randomised", "randomly ", "divided", "allocated", "assigned"}

@@ -26,6 +26,7 @@ from ..resources import (
     load_word_list,
     matches_at,
     occurrences,
+    opening_literals,
     required_literals,
 )
 from .numbers import (
@@ -87,8 +88,8 @@ MARK = "§"
 # The clause a count belongs to ends at a sentence end or a semicolon; a sentence ends at
 # ". " before a capital, a digit or "(", at a line break, or at ".RESULTS" (a heading run on).
 SENTENCE_END = regex.compile(r"[.!?](?=\s+[A-Z(\d])|\n|\.(?=[A-Z]{3,})")
-# The characters a sentence end is one of (sentence_spans looks for them first).
-SENTENCE_ENDERS = ".!?\n"
+# The characters a sentence end opens with (sentence_spans looks for them first).
+SENTENCE_ENDERS = opening_literals(SENTENCE_END.pattern)
 
 # How far a cue may stand from its count; the rules bound their own gaps too.
 BEFORE_WINDOW = 90
@@ -508,8 +509,8 @@ def _number_value(match: regex.Match) -> int | None:
 # last text's are kept; a tuple, so that no reader can change what the next one sees).
 @lru_cache(maxsize=1)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    # A sentence end is one character, one of SENTENCE_ENDERS: the pattern is tried only where
-    # one stands (a few dozen places) rather than scanned over the whole text.
+    # A sentence end opens with one of SENTENCE_ENDERS: the pattern is tried only where one
+    # stands (a few dozen places) rather than scanned over the whole text.
     places = {at for ender in SENTENCE_ENDERS for at in occurrences(text, ender)}
     spans, start = [], 0
     for boundary in matches_at(SENTENCE_END, places, text):

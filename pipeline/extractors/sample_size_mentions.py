@@ -27,7 +27,7 @@ from itertools import pairwise
 import regex
 
 from ..nlp.spans import Found
-from ..resources import occurrences
+from ..resources import occurrences, opening_literals
 from .sample_size_cues import (
     AFTER_WINDOW,
     BREAKDOWN_HEADS,
@@ -1248,22 +1248,24 @@ def _add_unit_counts(text, candidates, kept, sentences):
 # "randomized into groups A and B", "divided into group C and group T": the labels of the
 # groups the trial formed.
 GROUP_LABEL = r"[A-Z][A-Za-z0-9]{0,3}"
+# The verb that forms the groups; _first_groups_formed looks for its openings first.
+GROUPS_FORMED_VERB = r"\b(?:randomi[sz]ed|randomly (?:divided|assigned|allocated)|divided|allocated|assigned)\b"
 GROUPS_FORMED = regex.compile(
-    r"\b(?:randomi[sz]ed|randomly (?:divided|assigned|allocated)|divided|allocated|assigned)\b[^.;]{0,40}?"
+    rf"{GROUPS_FORMED_VERB}[^.;]{{0,40}}?"
     rf"\b(?:in)?to (?:the )?(?:(?:two|three|four|2|3|4) )?(?i:groups?) (?P<label>{GROUP_LABEL})"
     rf"(?:(?:,| and| or|, and) (?:(?i:group) )?(?P<label>{GROUP_LABEL}))+\b")
 # "43 in group AR": a count placed in a group by its label.
 IN_LABELLED_GROUP_AFTER = regex.compile(rf"\G(?: [a-z]+){{0,3}}? in (?:the )?(?i:group) (?P<label>{GROUP_LABEL})\b")
 
 
-# The verbs GROUPS_FORMED starts with, as written.
-GROUPS_FORMED_VERBS = ("random", "divided", "allocated", "assigned")
+# The strings, as written, that every match of GROUPS_FORMED starts with ("randomized", "divided", ...).
+GROUPS_FORMED_OPENINGS = opening_literals(GROUPS_FORMED_VERB)
 
 
 def _first_groups_formed(text: str) -> regex.Match | None:
     """GROUPS_FORMED.search(text), tried only where one of its verbs stands: a text holds a
     handful, and scanning every position for the pattern costs more."""
-    for at in sorted({at for verb in GROUPS_FORMED_VERBS for at in occurrences(text, verb)}):
+    for at in sorted({at for verb in GROUPS_FORMED_OPENINGS for at in occurrences(text, verb)}):
         if (formed := GROUPS_FORMED.match(text, at)) is not None:
             return formed
     return None

@@ -113,7 +113,7 @@ class Extractor:
             try:
                 pending = self._read(index, item)
             except Exception as exc:  # not a reading error (those are error records already): a bug
-                records[index] = _failed(getattr(item, "doc_id", str(index)), getattr(item, "source", None), exc)
+                records[index] = _failed(item.doc_id, item.source, exc)
                 continue
             if isinstance(pending, ErrorRecord):
                 records[index] = pending
